@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make test`: install what is missing, then lint, type-check, front-end tests, the Python suite
+# on SQLite and a real PostgreSQL (started here, stopped on exit), and the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/bootstrap.sh --test
+
+echo "== lint and type checks"
+make --no-print-directory lint
+
+echo "== dashboard: type check, unit tests, build"
+(cd web && npm run typecheck && npm test && npm run build)
+
+echo "== services: PostgreSQL and Redis"
+eval "$(bash scripts/services.sh)"
+trap 'bash scripts/services.sh stop "$FINNEGANS_SERVICES_DIR"' EXIT
+
+echo "== unit, integration (SQLite + PostgreSQL) and browser tests"
+.venv/bin/pytest -p no:cacheprovider "$@"

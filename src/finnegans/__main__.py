@@ -1,0 +1,3 @@
+from finnegans.cli import main
+
+main()

@@ -1,0 +1,129 @@
+"""`finnegans serve | migrate | seed | create-user | openapi`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from finnegans.config import ConfigError, Settings, load_settings
+
+app = typer.Typer(
+    help="Finnegans: self-hostable WhatsApp chatbot platform.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (env HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (env PORT, default 8000).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes (PostgreSQL only).")] = 1,
+    migrate: Annotated[bool, typer.Option(help="Apply pending migrations first.")] = True,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
+) -> None:
+    """Serve the API, the webhook and the dashboard."""
+    import uvicorn
+
+    settings = _settings()
+    if workers > 1 and settings.is_sqlite:
+        typer.echo(
+            "Refusing --workers > 1 on SQLite: one process must own the database file. "
+            "Use PostgreSQL (DATABASE_URL=postgresql://...) to run several processes.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    if migrate:
+        from finnegans.db.migrate import upgrade
+
+        upgrade(settings.migration_url)
+    uvicorn.run(
+        "finnegans.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        log_level=settings.log_level.lower(),
+        access_log=settings.log_level == "DEBUG",
+    )
+
+
+@app.command()
+def migrate(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    down: Annotated[bool, typer.Option(help="Downgrade to REVISION instead.")] = False,
+) -> None:
+    """Apply database migrations (uses DIRECT_URL when set)."""
+    from finnegans.db.migrate import downgrade, upgrade
+
+    settings = _settings()
+    (downgrade if down else upgrade)(settings.migration_url, revision)
+    typer.echo(f"Database at {'revision ' + revision if down else 'the latest revision'}.")
+
+
+@app.command()
+def seed() -> None:
+    """Create the demo workspace and its login (idempotent)."""
+    from finnegans.seed import seed_demo
+
+    settings = _settings()
+    from finnegans.db.migrate import upgrade
+
+    upgrade(settings.migration_url)
+    result = asyncio.run(seed_demo(settings))
+    typer.echo(
+        f"Demo workspace ready: log in at {settings.public_url} with "
+        f"{result.email} / {result.password}" + (" (created)" if result.created else "")
+    )
+
+
+@app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(prompt=True)],
+    name: Annotated[str, typer.Option(prompt=True)],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    workspace: Annotated[str | None, typer.Option(help="Workspace name for a new owner.")] = None,
+) -> None:
+    """Create a user who owns a new workspace."""
+    from finnegans.seed import create_owner
+
+    settings = _settings()
+    try:
+        created = asyncio.run(
+            create_owner(
+                settings, email=email, name=name, password=password, workspace_name=workspace
+            )
+        )
+    except ValueError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Created {created}.")
+
+
+@app.command()
+def openapi() -> None:
+    """Print the OpenAPI schema (used to generate the dashboard's API types)."""
+    from finnegans.main import create_app
+
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    schema = create_app(_settings()).openapi()
+    sys.stdout.write(json.dumps(schema, indent=2, sort_keys=True) + "\n")
+
+
+def main() -> None:
+    app()

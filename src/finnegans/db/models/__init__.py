@@ -1,0 +1,42 @@
+"""All models, imported in one place so metadata (and Alembic) sees every table."""
+
+from finnegans.db.models.broadcasts import Broadcast, BroadcastRecipient
+from finnegans.db.models.contacts import Contact, ContactTag, Conversation, Tag
+from finnegans.db.models.flows import Flow, FlowSession, FlowVersion
+from finnegans.db.models.messaging import Message, MessageStatus
+from finnegans.db.models.whatsapp import AccountStatus, WebhookEvent, WhatsAppAccount
+from finnegans.db.models.workspace import (
+    ApiKey,
+    AuditLog,
+    AuthSession,
+    Invitation,
+    Role,
+    User,
+    Workspace,
+    WorkspaceMember,
+)
+
+__all__ = [
+    "AccountStatus",
+    "ApiKey",
+    "AuditLog",
+    "AuthSession",
+    "Broadcast",
+    "BroadcastRecipient",
+    "Contact",
+    "ContactTag",
+    "Conversation",
+    "Flow",
+    "FlowSession",
+    "FlowVersion",
+    "Invitation",
+    "Message",
+    "MessageStatus",
+    "Role",
+    "Tag",
+    "User",
+    "WebhookEvent",
+    "WhatsAppAccount",
+    "Workspace",
+    "WorkspaceMember",
+]

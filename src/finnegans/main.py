@@ -1,0 +1,71 @@
+"""The application factory: FastAPI app, middleware, routers, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from finnegans import __version__
+from finnegans.accounts import endpoints as auth_endpoints
+from finnegans.accounts import members_endpoints
+from finnegans.accounts.throttle import LoginThrottle
+from finnegans.config import Settings, get_settings
+from finnegans.context import AppContext
+from finnegans.db.engine import create_engine
+from finnegans.db.session import Database
+from finnegans.kit.crypto import SecretBox
+from finnegans.kit.errors import install_error_handlers
+from finnegans.kit.logging import configure_logging
+from finnegans.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from finnegans.system import endpoints as system_endpoints
+from finnegans.web import mount_dashboard
+from finnegans.whatsapp import accounts_endpoints
+
+
+def build_context(settings: Settings) -> AppContext:
+    return AppContext(
+        settings=settings,
+        db=Database(create_engine(settings.database_url)),
+        secrets=SecretBox(settings.encryption_keys),
+        login_throttle=LoginThrottle(settings.redis_url),
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format.value)
+    ctx = build_context(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await ctx.db.dispose()
+
+    app = FastAPI(
+        title="Finnegans",
+        version=__version__,
+        description='Self-hostable WhatsApp chatbot platform. Errors are `{"error": message}`.',
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+
+    app.include_router(system_endpoints.router)
+    app.include_router(auth_endpoints.router)
+    app.include_router(members_endpoints.router)
+    app.include_router(accounts_endpoints.router)
+    mount_dashboard(app)
+    return app

@@ -1,0 +1,73 @@
+"""The demo workspace and user creation shared by `finnegans seed` and `create-user`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import EmailStr, TypeAdapter, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from finnegans.accounts.repository import AccountsRepository
+from finnegans.accounts.security import hash_password
+from finnegans.config import Settings
+from finnegans.db.engine import create_engine
+from finnegans.db.models import User, Workspace, WorkspaceMember
+from finnegans.db.session import Database
+
+DEMO_EMAIL = "demo@finnegans.local"
+DEMO_PASSWORD = "finnegans-demo"  # noqa: S105 - documented demo login, local only
+DEMO_WORKSPACE = "Demo workspace"
+
+
+@dataclass
+class SeedResult:
+    email: str
+    password: str
+    created: bool
+
+
+async def seed_demo(settings: Settings) -> SeedResult:
+    db = Database(create_engine(settings.database_url))
+    try:
+        async with db.unit_of_work() as session:
+            repo = AccountsRepository(session)
+            if await repo.user_by_email(DEMO_EMAIL) is not None:
+                return SeedResult(DEMO_EMAIL, DEMO_PASSWORD, created=False)
+            await _add_owner(session, DEMO_EMAIL, "Demo Owner", DEMO_PASSWORD, DEMO_WORKSPACE)
+        return SeedResult(DEMO_EMAIL, DEMO_PASSWORD, created=True)
+    finally:
+        await db.dispose()
+
+
+async def create_owner(
+    settings: Settings, *, email: str, name: str, password: str, workspace_name: str | None
+) -> str:
+    try:
+        email = TypeAdapter(EmailStr).validate_python(email.strip()).lower()
+    except ValidationError:
+        raise ValueError(f"{email!r} is not a valid e-mail address") from None
+    if len(password) < 8:
+        raise ValueError("the password must have at least 8 characters")
+    db = Database(create_engine(settings.database_url))
+    try:
+        async with db.unit_of_work() as session:
+            if await AccountsRepository(session).user_by_email(email) is not None:
+                raise ValueError(f"a user with e-mail {email} already exists")
+            await _add_owner(
+                session,
+                email,
+                name.strip() or email,
+                password,
+                workspace_name or f"{name}'s workspace",
+            )
+    finally:
+        await db.dispose()
+    return f"{email}, owner of a new workspace"
+
+
+async def _add_owner(session: AsyncSession, email: str, name: str, password: str, ws: str) -> None:
+    user = User(email=email, name=name, password_hash=hash_password(password))
+    workspace = Workspace(name=ws)
+    session.add_all([user, workspace])
+    await session.flush()
+    session.add(WorkspaceMember(workspace_id=workspace.id, user_id=user.id, role="owner"))

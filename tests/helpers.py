@@ -1,0 +1,39 @@
+"""Small helpers for tests that act as API users."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from httpx import AsyncClient
+
+
+@dataclass
+class User:
+    id: str
+    email: str
+    password: str
+    token: str
+    workspace_id: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+async def register(client: AsyncClient, **overrides: Any) -> User:
+    body = {"name": "Ana Owner", "email": unique_email(), "password": "correct horse battery"}
+    body.update(overrides)
+    response = await client.post("/api/auth/register", json=body)
+    assert response.status_code == 201, response.text
+    data = response.json()
+    return User(data["id"], body["email"], body["password"], data["token"], data["workspace"]["id"])
+
+
+def csrf_headers(client: AsyncClient) -> dict[str, str]:
+    return {"X-CSRF-Token": client.cookies.get("finnegans_csrf") or ""}

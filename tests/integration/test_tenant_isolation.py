@@ -1,0 +1,81 @@
+"""A user of workspace B gets 404 on every resource of workspace A, through every id route."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from tests.helpers import register, unique_email
+
+# Routes whose path parameter is not a workspace resource id, with the reason.
+NOT_TENANT_IDS = {
+    "/api/invitations/lookup/{token}": "public: the secret invitation token is the credential",
+}
+BODIES = {
+    "PATCH /api/members/{user_id}": {"role": "agent"},
+    "PUT /api/whatsapp-accounts/{account_id}": {"name": "hijacked"},
+    "PATCH /api/whatsapp-accounts/{account_id}": {"name": "hijacked"},
+}
+
+
+def id_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every documented operation whose path takes an id (from the OpenAPI schema)."""
+    return [
+        (method.upper(), path)
+        for path, item in app.openapi()["paths"].items()
+        if "{" in path and path not in NOT_TENANT_IDS
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+
+
+async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
+    client: AsyncClient, app: FastAPI
+) -> None:
+    a = await register(client, name="Alice")
+    b = await register(client, name="Bob")
+    # Workspace A gets one of everything that has an id.
+    account = await client.post(
+        "/api/whatsapp-accounts",
+        headers=a.auth,
+        json={"name": "A's number", "phoneNumberId": "700001"},
+    )
+    invitation = await client.post(
+        "/api/invitations", headers=a.auth, json={"email": unique_email(), "role": "agent"}
+    )
+    key = await client.post("/api/api-keys", headers=a.auth, json={"name": "A's key"})
+    ids = {
+        "account_id": account.json()["id"],
+        "invitation_id": invitation.json()["id"],
+        "key_id": key.json()["id"],
+        "user_id": a.id,
+    }
+
+    routes = id_routes(app)
+    assert routes, "no id routes found"
+    for method, path in routes:
+        params = re.findall(r"{(\w+)}", path)
+        missing = [p for p in params if p not in ids]
+        assert not missing, (
+            f"{method} {path}: add a workspace-A resource for {missing} to this test"
+        )
+        url = path.format(**ids)
+        body = BODIES.get(f"{method} {path}", {})
+        response = await client.request(method, url, headers=b.auth, json=body)
+        assert response.status_code == 404, (method, url, response.status_code, response.text)
+        assert "error" in response.json()
+
+    # Nothing of A changed.
+    shown = await client.get(f"/api/whatsapp-accounts/{ids['account_id']}", headers=a.auth)
+    assert shown.json()["name"] == "A's number"
+    keys = (await client.get("/api/api-keys", headers=a.auth)).json()
+    assert keys[0]["revokedAt"] is None
+    assert len((await client.get("/api/invitations", headers=a.auth)).json()) == 1
+    members = (await client.get("/api/members", headers=a.auth)).json()
+    assert [m["role"] for m in members] == ["owner"]
+    # And B's lists show none of it.
+    for path in ("/api/whatsapp-accounts", "/api/api-keys", "/api/invitations"):
+        assert (await client.get(path, headers=b.auth)).json() == []
+    assert (await client.get("/api/settings", headers=b.auth)).json()["metaPhoneNumberId"] == ""
