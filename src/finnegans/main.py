@@ -20,6 +20,7 @@ from finnegans.kit.crypto import SecretBox
 from finnegans.kit.errors import install_error_handlers
 from finnegans.kit.logging import configure_logging
 from finnegans.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from finnegans.kit.openapi import install_openapi
 from finnegans.system import endpoints as system_endpoints
 from finnegans.web import mount_dashboard
 from finnegans.whatsapp import accounts_endpoints
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     install_error_handlers(app)
+    install_openapi(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
 
@@ -34,7 +34,7 @@ class Principal:
     user: User | None = None
     api_key_id: str | None = None
     session_id: str | None = None
-    via: str = "bearer"  # cookie | bearer | api_key
+    via: Literal["cookie", "bearer", "api_key"] = "bearer"
 
     @property
     def user_id(self) -> str | None:
@@ -59,7 +59,7 @@ def _bearer(request: Request) -> str | None:
 async def get_principal(request: Request, ctx: Ctx, session: DbSession) -> Principal:
     repo = AccountsRepository(session)
     token = _bearer(request)
-    via = "bearer"
+    via: Literal["cookie", "bearer"] = "bearer"
     if token and token.startswith(API_KEY_PREFIX):
         key = await repo.api_key_by_hash(sha256_hex(token))
         if key is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import EmailStr, Field, field_validator
 
@@ -54,10 +55,10 @@ class LoginOut(CamelModel):
 
 
 class MeOut(CamelModel):
-    user: UserOut | None
+    user: UserOut | None  # None when the caller is an API key
     role: Role
     workspace: WorkspaceOut
-    via: str
+    via: Literal["cookie", "bearer", "api_key"]
 
 
 class SuccessOut(CamelModel):

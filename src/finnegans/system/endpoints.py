@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from finnegans import __version__
@@ -17,9 +19,17 @@ router = APIRouter(prefix="/api", tags=["system"])
 log = get_logger(__name__)
 
 
+class HealthOut(BaseModel):
+    status: Literal["ok", "error"]
+    database: Literal["connected", "disconnected"]
+    uptime: float
+    version: str
+
+
 @router.get(
     "/health",
-    responses={503: {"description": "The database is unreachable"}},
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "The database is unreachable"}},
 )
 async def health(ctx: Ctx) -> JSONResponse:
     """`{"status", "database", "uptime", "version"}`; 503 when the database is unreachable."""

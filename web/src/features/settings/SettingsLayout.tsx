@@ -1,0 +1,55 @@
+import { NavLink, Outlet } from "react-router";
+import { useTranslation } from "react-i18next";
+import { KeyRound, Smartphone, UsersRound, type LucideIcon } from "lucide-react";
+import { PageHeader } from "../../components/Card";
+import { cx } from "../../lib/format";
+
+const TABS: Array<{ key: "whatsapp" | "members" | "apiKeys"; to: string; icon: LucideIcon }> = [
+  { key: "whatsapp", to: "/settings/whatsapp", icon: Smartphone },
+  { key: "members", to: "/settings/members", icon: UsersRound },
+  { key: "apiKeys", to: "/settings/api-keys", icon: KeyRound },
+];
+
+export function SettingsLayout() {
+  const { t } = useTranslation();
+  return (
+    <div>
+      <PageHeader title={t("settings.title")} description={t("settings.subtitle")} />
+      <nav aria-label={t("settings.title")} className="-mx-4 mb-6 overflow-x-auto border-b border-zinc-200 px-4 sm:mx-0 sm:px-0">
+        <ul className="flex gap-1">
+          {TABS.map(({ key, to, icon: Icon }) => (
+            <li key={key}>
+              <NavLink
+                to={to}
+                data-testid={`settings-tab-${key}`}
+                className={({ isActive }) =>
+                  cx(
+                    "-mb-px flex items-center gap-2 border-b-2 px-3 py-2.5 text-sm font-medium whitespace-nowrap transition-colors",
+                    isActive
+                      ? "border-brand-600 text-zinc-900"
+                      : "border-transparent text-zinc-500 hover:border-zinc-300 hover:text-zinc-800",
+                  )
+                }
+              >
+                <Icon className="size-4" aria-hidden />
+                {t(`settings.tabs.${key}`)}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Outlet />
+    </div>
+  );
+}
+
+export function ReadOnlyNotice({ children }: { children: React.ReactNode }) {
+  return (
+    <div
+      data-testid="read-only-notice"
+      className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900"
+    >
+      {children}
+    </div>
+  );
+}

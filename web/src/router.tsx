@@ -1,0 +1,51 @@
+import { Navigate, type RouteObject } from "react-router";
+import { GuestOnly, RequireAuth } from "./features/auth/guards";
+import { LoginPage } from "./features/auth/LoginPage";
+import { RegisterPage } from "./features/auth/RegisterPage";
+import { InvitePage } from "./features/auth/InvitePage";
+import { AppShell } from "./features/shell/AppShell";
+import { OverviewPage } from "./features/overview/OverviewPage";
+import { BroadcastsPage, ContactsPage, FlowsPage, InboxPage } from "./features/placeholders/ComingSoonPages";
+import { NotFoundPage } from "./features/placeholders/NotFoundPage";
+import { SettingsLayout } from "./features/settings/SettingsLayout";
+import { WhatsAppSettingsPage } from "./features/settings/whatsapp/WhatsAppSettingsPage";
+import { MembersSettingsPage } from "./features/settings/members/MembersSettingsPage";
+import { ApiKeysSettingsPage } from "./features/settings/apikeys/ApiKeysSettingsPage";
+
+export const routes: RouteObject[] = [
+  {
+    element: <GuestOnly />,
+    children: [
+      { path: "/login", element: <LoginPage /> },
+      { path: "/register", element: <RegisterPage /> },
+    ],
+  },
+  { path: "/invite/:token", element: <InvitePage /> },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppShell />,
+        children: [
+          { index: true, element: <OverviewPage /> },
+          { path: "flows", element: <FlowsPage /> },
+          { path: "inbox", element: <InboxPage /> },
+          { path: "contacts", element: <ContactsPage /> },
+          { path: "broadcasts", element: <BroadcastsPage /> },
+          {
+            path: "settings",
+            element: <SettingsLayout />,
+            children: [
+              { index: true, element: <Navigate to="whatsapp" replace /> },
+              { path: "whatsapp", element: <WhatsAppSettingsPage /> },
+              { path: "members", element: <MembersSettingsPage /> },
+              { path: "api-keys", element: <ApiKeysSettingsPage /> },
+              { path: "*", element: <NotFoundPage /> },
+            ],
+          },
+          { path: "*", element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+];
