@@ -72,8 +72,9 @@ def main() -> None:
         data = Path(tmp)
         env = {**os.environ, "DATA_DIR": str(data)}
         env.pop("DATABASE_URL", None)
-        subprocess.run([sys.executable, "-m", "finnegans", "seed"], env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "finnegans", "seed"], env=env, check=True, capture_output=True
+        )
         for label, migrate in (("serve --no-migrate", False), ("serve (checks migrations)", True)):
             results = [one_run(data, args.idle, migrate) for _ in range(args.runs)]
             starts = [r[0] for r in results]

@@ -49,12 +49,15 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "finnegans", "seed"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "finnegans", "seed"], env=env, check=True, capture_output=True
+    )
     log = (data / "server.log").open("w")
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "finnegans", "serve", "--port", str(port), "--no-migrate"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -74,14 +77,22 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    _require(shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),
-             f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    _require(
+        shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists(),
+        f"Chromium not found at {CHROMIUM} (apt-get install chromium)",
+    )
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()
@@ -89,8 +100,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser, server_url: str) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(base_url=server_url, viewport={"width": 1366, "height": 860},
-                              locale="en-US")
+    ctx = browser.new_context(
+        base_url=server_url, viewport={"width": 1366, "height": 860}, locale="en-US"
+    )
     ctx.set_default_timeout(10_000)
     yield ctx
     ctx.close()

@@ -106,8 +106,9 @@ def test_save_whatsapp_settings_secrets_masked_after_reload(page: Page, server_u
     # And the API agrees: stored, masked.
     login = httpx.post(f"{server_url}/api/auth/login", json={"email": email, "password": PASSWORD})
     token = login.json()["token"]
-    accounts = httpx.get(f"{server_url}/api/whatsapp-accounts",
-                         headers={"Authorization": f"Bearer {token}"}).json()
+    accounts = httpx.get(
+        f"{server_url}/api/whatsapp-accounts", headers={"Authorization": f"Bearer {token}"}
+    ).json()
     assert accounts[0]["accessToken"] == "••••••7890"
     assert accounts[0]["status"] == "connected"
 
