@@ -16,5 +16,10 @@ echo "== services: PostgreSQL and Redis"
 eval "$(bash scripts/services.sh)"
 trap 'bash scripts/services.sh stop "$FINNEGANS_SERVICES_DIR"' EXIT
 
-echo "== unit, integration (SQLite + PostgreSQL) and browser tests"
-.venv/bin/pytest -p no:cacheprovider "$@"
+echo "== unit and integration tests (SQLite + PostgreSQL)"
+.venv/bin/pytest -p no:cacheprovider tests/unit tests/integration "$@"
+
+# Playwright's sync API keeps an event loop running for the whole session, so the browser tests
+# get a pytest process of their own.
+echo "== browser tests (Playwright + Debian Chromium)"
+.venv/bin/pytest -p no:cacheprovider tests/e2e "$@"

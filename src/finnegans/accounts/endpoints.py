@@ -11,6 +11,7 @@ from finnegans.accounts.dependencies import (
     SESSION_COOKIE,
     CurrentPrincipal,
     client_ip,
+    get_principal,
 )
 from finnegans.accounts.repository import AccountsRepository
 from finnegans.accounts.schemas import (
@@ -25,7 +26,7 @@ from finnegans.accounts.schemas import (
 from finnegans.accounts.service import AccountsService, LoginResult
 from finnegans.context import AppContext
 from finnegans.db.dependencies import Ctx, DbSession
-from finnegans.kit.errors import NotFound
+from finnegans.kit.errors import ApiError, NotFound
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -95,9 +96,6 @@ async def login(
 @router.post("/logout")
 async def logout(request: Request, response: Response, session: DbSession, ctx: Ctx) -> SuccessOut:
     """Revoke the current session (if any) and clear the cookies. Always succeeds."""
-    from finnegans.accounts.dependencies import get_principal
-    from finnegans.kit.errors import ApiError
-
     try:
         principal = await get_principal(request, ctx, session)
     except ApiError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from alembic import command
@@ -17,9 +19,16 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+def _in_thread(fn: Callable[[], None]) -> None:
+    """Alembic's env.py runs its own event loop, which cannot start inside a running one, so
+    migrations always run on a worker thread (callable from sync and async code alike)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(fn).result()
+
+
 def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    _in_thread(lambda: command.upgrade(alembic_config(url), revision))
 
 
 def downgrade(url: str, revision: str = "base") -> None:
-    command.downgrade(alembic_config(url), revision)
+    _in_thread(lambda: command.downgrade(alembic_config(url), revision))
