@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,6 +17,7 @@ from finnegans.config import Settings, get_settings
 from finnegans.context import AppContext
 from finnegans.db.engine import create_engine
 from finnegans.db.session import Database
+from finnegans.jobs.webhook_worker import WebhookWorker
 from finnegans.kit.crypto import SecretBox
 from finnegans.kit.errors import install_error_handlers
 from finnegans.kit.logging import configure_logging
@@ -24,15 +26,23 @@ from finnegans.kit.openapi import install_openapi
 from finnegans.system import endpoints as system_endpoints
 from finnegans.web import mount_dashboard
 from finnegans.whatsapp import accounts_endpoints
+from finnegans.whatsapp.webhook import endpoints as webhook_endpoints
+from finnegans.whatsapp.webhook.processor import process_webhook_event
+from finnegans.whatsapp.webhook.routing import AccountDirectory
 
 
 def build_context(settings: Settings) -> AppContext:
-    return AppContext(
+    db = Database(create_engine(settings.database_url))
+    secrets = SecretBox(settings.encryption_keys)
+    ctx = AppContext(
         settings=settings,
-        db=Database(create_engine(settings.database_url)),
-        secrets=SecretBox(settings.encryption_keys),
+        db=db,
+        secrets=secrets,
         login_throttle=LoginThrottle(settings.redis_url),
+        accounts=AccountDirectory(db, secrets),
     )
+    ctx.webhook_worker = WebhookWorker(db, partial(process_webhook_event, ctx))
+    return ctx
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,8 +52,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await ctx.db.dispose()
+        await ctx.webhook_worker.start()
+        try:
+            yield
+        finally:
+            await ctx.webhook_worker.stop()
+            await ctx.db.dispose()
 
     app = FastAPI(
         title="Finnegans",
@@ -69,5 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_endpoints.router)
     app.include_router(members_endpoints.router)
     app.include_router(accounts_endpoints.router)
+    app.include_router(webhook_endpoints.router)
     mount_dashboard(app)
     return app

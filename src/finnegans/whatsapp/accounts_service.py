@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from finnegans.accounts import audit
 from finnegans.accounts.dependencies import Principal
 from finnegans.context import AppContext
+from finnegans.db.after_commit import after_commit
 from finnegans.db.models import AccountStatus, WhatsAppAccount
 from finnegans.kit.crypto import is_masked, mask
 from finnegans.kit.errors import Conflict, NotFound
@@ -84,6 +85,7 @@ class WhatsAppAccountService:
         await self._apply(account, data)
         self.repo.add(account)
         await self.session.flush()
+        after_commit(self.session, self.ctx.accounts.invalidate)
         audit.record(
             self.session,
             principal,
@@ -98,6 +100,7 @@ class WhatsAppAccountService:
     ) -> WhatsAppAccount:
         changed = await self._apply(account, data)
         await self.session.flush()
+        after_commit(self.session, self.ctx.accounts.invalidate)
         audit.record(
             self.session,
             principal,
@@ -110,6 +113,7 @@ class WhatsAppAccountService:
 
     async def delete(self, principal: Principal, account: WhatsAppAccount) -> None:
         await self.session.delete(account)
+        after_commit(self.session, self.ctx.accounts.invalidate)
         audit.record(
             self.session,
             principal,

@@ -4,7 +4,12 @@ from finnegans.db.models.broadcasts import Broadcast, BroadcastRecipient
 from finnegans.db.models.contacts import Contact, ContactTag, Conversation, Tag
 from finnegans.db.models.flows import Flow, FlowSession, FlowVersion
 from finnegans.db.models.messaging import Message, MessageStatus
-from finnegans.db.models.whatsapp import AccountStatus, WebhookEvent, WhatsAppAccount
+from finnegans.db.models.whatsapp import (
+    AccountStatus,
+    PendingStatus,
+    WebhookEvent,
+    WhatsAppAccount,
+)
 from finnegans.db.models.workspace import (
     ApiKey,
     AuditLog,
@@ -32,6 +37,7 @@ __all__ = [
     "Invitation",
     "Message",
     "MessageStatus",
+    "PendingStatus",
     "Role",
     "Tag",
     "User",

@@ -58,4 +58,21 @@ class WebhookEvent(IdMixin, Base):
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
+
+
+class PendingStatus(IdMixin, Base):
+    """A status webhook for a wamid we have not stored yet (Meta can report a message's status
+    before our own send has recorded its wamid). Applied when the message is recorded."""
+
+    __tablename__ = "pending_statuses"
+
+    workspace_id: Mapped[str] = workspace_fk()
+    wamid: Mapped[str] = mapped_column(String(128), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    occurred_at: Mapped[datetime]
+    error_code: Mapped[int | None]
+    error_title: Mapped[str | None] = mapped_column(String(255))
+    error_details: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""Contacts: the customers a workspace talks to on WhatsApp."""

@@ -1,0 +1,1 @@
+"""The shared inbox: messages and per-contact conversation state."""

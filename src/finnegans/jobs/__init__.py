@@ -1,0 +1,1 @@
+"""Background work: durable rows in our tables, executed by in-process workers."""

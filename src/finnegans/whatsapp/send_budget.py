@@ -1,0 +1,85 @@
+"""Per-account send budget: keep each WhatsApp number under Meta's messages-per-second limit.
+
+Meta allows 80 messages/s per business number by default (1,000 after an upgrade, 20 for
+coexistence numbers) and answers 130429 above it (reference §8). Senders call
+`await budget.acquire(account_id, rate)` before each message; the call returns once sending
+is within budget, with the seconds it waited.
+
+The algorithm is a token bucket with `rate` tokens where a spent token comes back exactly one
+second after the send it paid for (a sliding-window log). Burst capacity is therefore one
+second's worth (`rate`): an idle number can send `rate` messages at once. We chose this over a
+continuously refilling bucket because a refilling bucket of capacity `rate` lets up to
+`2 * rate - 1` sends through in one second (a full bucket plus a second of refill), which is
+exactly what earns a 130429 if Meta counts per second. Here no 1-second window ever holds more
+than `rate` sends.
+
+Fairness without busy-waiting: `acquire` reserves its slot synchronously (no `await` between
+reading and writing the account's state, so the event loop gives atomicity for free) and then
+sleeps once until that slot. Callers are served in arrival order, and each sleeps exactly as
+long as needed. A caller cancelled while waiting keeps its reservation (the slot goes unused):
+that can only make later senders slower, never push a window over the rate.
+
+Several processes (issue 7): a `RedisSendBudget` implements the same Protocol by running the
+reservation step as one Lua script per call, against a sorted set per account
+(`send_budget:{account_id}`, score = granted time in ms from Redis `TIME`): read the `rate`-th
+most recent grant, compute `grant = max(now, that + 1000)`, `ZADD` the grant with a unique
+member, trim to the newest `rate` entries, `PEXPIRE` the key a little beyond the last grant,
+and return `grant - now`; the caller then `asyncio.sleep`s that long. Using Redis' clock keeps
+processes with drifting clocks consistent, and the script makes reservations atomic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+DEFAULT_RATE_PER_SECOND = 80  # Meta's default throughput per business number
+WINDOW_SECONDS = 1.0
+
+
+class SendBudget(Protocol):
+    async def acquire(self, account_id: str, rate_per_second: int) -> float:
+        """Wait until one more message fits this account's budget; return the seconds waited."""
+        ...
+
+
+class InMemorySendBudget:
+    """Per-process budget: correct when a single process sends for a given account."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        # Per account: the granted times of the most recent `rate` sends, oldest first.
+        # Grants may lie in the future (reserved by callers that are still sleeping).
+        self._grants: dict[str, deque[float]] = {}
+
+    def reserve(self, account_id: str, rate_per_second: int) -> float:
+        """Claim the next free slot for `account_id`; return how long to wait for it."""
+        if rate_per_second < 1:
+            raise ValueError(f"rate_per_second must be at least 1 (got {rate_per_second})")
+        grants = self._grants.get(account_id)
+        if grants is None or grants.maxlen != rate_per_second:
+            # New account, or its rate changed: keep the newest grants that still matter.
+            grants = deque(grants or (), maxlen=rate_per_second)
+            self._grants[account_id] = grants
+        now = self._clock()
+        granted_at = now
+        if len(grants) == rate_per_second:
+            # The rate-th most recent send must have left the 1-second window first.
+            granted_at = max(now, grants[0] + WINDOW_SECONDS)
+        grants.append(granted_at)  # the deque drops the oldest grant, no longer relevant
+        return granted_at - now
+
+    async def acquire(self, account_id: str, rate_per_second: int) -> float:
+        wait = self.reserve(account_id, rate_per_second)
+        if wait > 0:
+            await self._sleep(wait)
+        return wait

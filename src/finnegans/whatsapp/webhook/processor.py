@@ -1,0 +1,160 @@
+"""Turn one stored webhook event into rows: contacts, messages, statuses, account changes.
+
+Runs in the webhook worker, never in the request. Everything here is idempotent: the same body
+processed twice (Meta retries, duplicated deliveries, a crash between processing and marking
+the event done) leaves exactly the rows that processing it once would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from finnegans.contacts.repository import ContactRepository
+from finnegans.context import AppContext
+from finnegans.db.models import WebhookEvent, WhatsAppAccount
+from finnegans.inbox.repository import ConversationRepository, MessageRepository
+from finnegans.kit.logging import get_logger
+from finnegans.whatsapp.inbound.events import (
+    AccountUpdateEvent,
+    InboundMessageEvent,
+    QualityUpdateEvent,
+    StatusEvent,
+)
+from finnegans.whatsapp.inbound.parse import InvalidWebhookBody, parse_webhook
+
+log = get_logger(__name__)
+
+UPGRADED_SEND_BUDGET = 1000  # messages/s after Meta's THROUGHPUT_UPGRADE
+
+
+async def process_webhook_event(ctx: AppContext, event_id: str) -> None:
+    async with ctx.db.unit_of_work(write=False) as session:
+        event = await session.get(WebhookEvent, event_id)
+        body = event.body if event is not None else None
+    if body is None:
+        return
+    try:
+        parsed = parse_webhook(body.encode("utf-8"))
+    except InvalidWebhookBody as exc:
+        # Authentic (it was signed) but not a webhook we understand: keep it, do not retry.
+        log.warning("webhook_body_not_understood", event_id=event_id, reason=str(exc))
+        return
+    for item in parsed.skipped:
+        log.info(
+            "webhook_item_skipped",
+            event_id=event_id,
+            kind=str(item.kind),
+            reason=item.reason,
+            field=item.field,
+        )
+
+    stored: list[str] = []
+    async with ctx.db.unit_of_work() as session:
+        for message in parsed.messages:
+            message_id = await _store_inbound(ctx, session, message)
+            if message_id is not None:
+                stored.append(message_id)
+        for status in parsed.statuses:
+            await _apply_status(ctx, session, status)
+        for quality in parsed.quality_updates:
+            await _apply_quality_update(session, quality)
+        for account_update in parsed.account_updates:
+            await _apply_account_update(session, account_update)
+    if parsed.quality_updates or parsed.account_updates:
+        ctx.accounts.invalidate()
+    # Hooks (flow engine, inbox push, media download) run after commit and only for messages
+    # stored now, so a duplicate delivery never triggers them twice.
+    for message_id in stored:
+        for hook in ctx.inbound_hooks:
+            await hook(message_id)
+
+
+async def _store_inbound(
+    ctx: AppContext, session: AsyncSession, event: InboundMessageEvent
+) -> str | None:
+    route = await ctx.accounts.by_phone_number_id(event.phone_number_id)
+    if route is None:
+        log.warning("webhook_unknown_number", phone_number_id=event.phone_number_id)
+        return None
+    message = event.message
+    contact = await ContactRepository(session).upsert_from_whatsapp(
+        route.workspace_id,
+        wa_id=event.wa_id,
+        bsuid=event.user_id,
+        name=event.profile_name,
+        seen_at=message.timestamp,
+    )
+    await session.flush()
+    summary: dict[str, Any] = to_jsonable_python(event.summary)
+    message_id = await MessageRepository(session).insert_inbound(
+        {
+            "workspace_id": route.workspace_id,
+            "contact_id": contact.id,
+            "whatsapp_account_id": route.account_id,
+            "type": str(message.type),
+            "text": event.summary.text,
+            "wamid": message.id,
+            "created_at": message.timestamp,
+            "payload": {
+                "message": message.model_dump(mode="json", by_alias=True, exclude_none=True),
+                "summary": summary,
+            },
+        }
+    )
+    if message_id is None:
+        log.info("webhook_duplicate_message", wamid=message.id)
+        return None
+    await ConversationRepository(session).record_inbound(
+        route.workspace_id, contact.id, route.account_id, message.timestamp, event.summary.text
+    )
+    return message_id
+
+
+async def _apply_status(ctx: AppContext, session: AsyncSession, event: StatusEvent) -> None:
+    repo = MessageRepository(session)
+    error: dict[str, Any] = {
+        "error_code": event.error_code,
+        "error_title": event.error_title,
+        "error_details": event.error_details,
+    }
+    found = await repo.apply_status(event.wamid, str(event.status), event.timestamp, **error)
+    if found:
+        return
+    route = await ctx.accounts.by_phone_number_id(event.phone_number_id)
+    if route is not None:
+        # The send that produced this wamid has not been recorded yet: keep the status for it.
+        repo.add_pending_status(
+            route.workspace_id, event.wamid, str(event.status), event.timestamp, **error
+        )
+
+
+async def _accounts_of_waba(session: AsyncSession, waba_id: str) -> list[WhatsAppAccount]:
+    result = await session.execute(
+        select(WhatsAppAccount).where(WhatsAppAccount.waba_id == waba_id)
+    )
+    return list(result.scalars())
+
+
+async def _apply_quality_update(session: AsyncSession, event: QualityUpdateEvent) -> None:
+    update = event.update
+    digits = "".join(ch for ch in (update.display_phone_number or "") if ch.isdigit())
+    for account in await _accounts_of_waba(session, event.waba_id):
+        own_digits = "".join(ch for ch in (account.display_phone_number or "") if ch.isdigit())
+        if digits and own_digits and digits != own_digits:
+            continue  # the update is for another number of the same WABA
+        if update.is_throughput_upgrade:
+            account.send_budget_per_second = max(
+                account.send_budget_per_second, UPGRADED_SEND_BUDGET
+            )
+        if update.messaging_limit:
+            account.messaging_limit_tier = update.messaging_limit
+
+
+async def _apply_account_update(session: AsyncSession, event: AccountUpdateEvent) -> None:
+    detail = f"Meta account update: {event.update.event}"
+    for account in await _accounts_of_waba(session, event.waba_id):
+        account.status_detail = detail[:255]
