@@ -116,6 +116,37 @@ def create_user(
 
 
 @app.command()
+def emulator(
+    port: Annotated[int, typer.Option(help="Port for the emulator's Graph API.")] = 8090,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    webhook_url: Annotated[
+        str, typer.Option(help="Where to post webhooks.")
+    ] = "http://127.0.0.1:8000/webhook",
+    app_secret: Annotated[str, typer.Option(help="Signs the webhooks.")] = "emulator-app-secret",  # noqa: S107
+    phone_number_id: Annotated[str, typer.Option()] = "106540352242922",
+    access_token: Annotated[str, typer.Option()] = "emulator-token",  # noqa: S107
+    waba_id: Annotated[str, typer.Option()] = "102290129340398",
+    throughput: Annotated[int, typer.Option(help="Messages/s before 130429.")] = 80,
+) -> None:
+    """Run the WhatsApp Cloud API emulator as its own server (benchmarks, manual testing).
+
+    Point a number at it with GRAPH_API_URL=http://HOST:PORT.
+    """
+    from finnegans.whatsapp.emulator import run
+
+    run(
+        port=port,
+        host=host,
+        webhook_url=webhook_url,
+        app_secret=app_secret,
+        phone_number_id=phone_number_id,
+        access_token=access_token,
+        waba_id=waba_id,
+        throughput_mps=throughput,
+    )
+
+
+@app.command()
 def openapi() -> None:
     """Print the OpenAPI schema (used to generate the dashboard's API types)."""
     from finnegans.main import create_app

@@ -11,6 +11,7 @@ from finnegans.accounts.throttle import LoginThrottle
 from finnegans.config import Settings
 from finnegans.db.session import Database
 from finnegans.kit.crypto import SecretBox
+from finnegans.whatsapp.sandbox import SandboxHub
 from finnegans.whatsapp.webhook.routing import AccountDirectory
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class AppContext:
     secrets: SecretBox
     login_throttle: LoginThrottle
     accounts: AccountDirectory
+    sandbox: SandboxHub
     started_at: float = field(default_factory=time.monotonic)
     inbound_hooks: list[InboundHook] = field(default_factory=list)
     # Set by the app factory once the context exists (the worker's processor needs the context).

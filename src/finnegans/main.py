@@ -8,6 +8,7 @@ from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import select
 
 from finnegans import __version__
 from finnegans.accounts import endpoints as auth_endpoints
@@ -16,19 +17,23 @@ from finnegans.accounts.throttle import LoginThrottle
 from finnegans.config import Settings, get_settings
 from finnegans.context import AppContext
 from finnegans.db.engine import create_engine
+from finnegans.db.models import WhatsAppAccount
 from finnegans.db.session import Database
 from finnegans.jobs.webhook_worker import WebhookWorker
 from finnegans.kit.crypto import SecretBox
 from finnegans.kit.errors import install_error_handlers
-from finnegans.kit.logging import configure_logging
+from finnegans.kit.logging import configure_logging, get_logger
 from finnegans.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from finnegans.kit.openapi import install_openapi
 from finnegans.system import endpoints as system_endpoints
 from finnegans.web import mount_dashboard
-from finnegans.whatsapp import accounts_endpoints
+from finnegans.whatsapp import accounts_endpoints, sandbox_endpoints
+from finnegans.whatsapp.sandbox import SandboxHub
 from finnegans.whatsapp.webhook import endpoints as webhook_endpoints
 from finnegans.whatsapp.webhook.processor import process_webhook_event
 from finnegans.whatsapp.webhook.routing import AccountDirectory
+
+log = get_logger(__name__)
 
 
 def build_context(settings: Settings) -> AppContext:
@@ -40,9 +45,21 @@ def build_context(settings: Settings) -> AppContext:
         secrets=secrets,
         login_throttle=LoginThrottle(settings.redis_url),
         accounts=AccountDirectory(db, secrets),
+        sandbox=SandboxHub(secrets, f"{settings.public_url}/webhook"),
     )
     ctx.webhook_worker = WebhookWorker(db, partial(process_webhook_event, ctx))
     return ctx
+
+
+async def register_sandbox_numbers(ctx: AppContext) -> None:
+    """Give the in-process emulator every sandbox number (it keeps no state across restarts)."""
+    try:
+        async with ctx.db.unit_of_work(write=False) as session:
+            rows = await session.execute(select(WhatsAppAccount).where(WhatsAppAccount.sandbox))
+            for account in rows.scalars():
+                ctx.sandbox.register(account)
+    except Exception:  # the database may be down at start; /api/health reports it
+        log.exception("sandbox_registration_failed")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -52,11 +69,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx.sandbox.start(app)
+        await register_sandbox_numbers(ctx)
         await ctx.webhook_worker.start()
         try:
             yield
         finally:
             await ctx.webhook_worker.stop()
+            await ctx.sandbox.stop()
             await ctx.db.dispose()
 
     app = FastAPI(
@@ -84,5 +104,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(members_endpoints.router)
     app.include_router(accounts_endpoints.router)
     app.include_router(webhook_endpoints.router)
+    app.include_router(sandbox_endpoints.router)
     mount_dashboard(app)
     return app

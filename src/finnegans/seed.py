@@ -11,8 +11,10 @@ from finnegans.accounts.repository import AccountsRepository
 from finnegans.accounts.security import hash_password
 from finnegans.config import Settings
 from finnegans.db.engine import create_engine
-from finnegans.db.models import User, Workspace, WorkspaceMember
+from finnegans.db.models import User, WhatsAppAccount, Workspace, WorkspaceMember
 from finnegans.db.session import Database
+from finnegans.kit.crypto import SecretBox
+from finnegans.whatsapp.sandbox import sandbox_defaults
 
 DEMO_EMAIL = "demo@finnegans.local"
 DEMO_PASSWORD = "finnegans-demo"  # noqa: S105 - documented demo login, local only
@@ -33,7 +35,10 @@ async def seed_demo(settings: Settings) -> SeedResult:
             repo = AccountsRepository(session)
             if await repo.user_by_email(DEMO_EMAIL) is not None:
                 return SeedResult(DEMO_EMAIL, DEMO_PASSWORD, created=False)
-            await _add_owner(session, DEMO_EMAIL, "Demo Owner", DEMO_PASSWORD, DEMO_WORKSPACE)
+            workspace_id = await _add_owner(
+                session, DEMO_EMAIL, "Demo Owner", DEMO_PASSWORD, DEMO_WORKSPACE
+            )
+            session.add(_sandbox_number(settings, workspace_id))
         return SeedResult(DEMO_EMAIL, DEMO_PASSWORD, created=True)
     finally:
         await db.dispose()
@@ -65,9 +70,27 @@ async def create_owner(
     return f"{email}, owner of a new workspace"
 
 
-async def _add_owner(session: AsyncSession, email: str, name: str, password: str, ws: str) -> None:
+def _sandbox_number(settings: Settings, workspace_id: str) -> WhatsAppAccount:
+    """The demo's WhatsApp number: wired to the built-in emulator, no Meta account needed."""
+    box = SecretBox(settings.encryption_keys)
+    values = sandbox_defaults()
+    return WhatsAppAccount(
+        workspace_id=workspace_id,
+        name="Demo sandbox",
+        sandbox=True,
+        phone_number_id=values["phone_number_id"],
+        waba_id=values["waba_id"],
+        display_phone_number=values["display_phone_number"],
+        verify_token=values["verify_token"],
+        app_secret_encrypted=box.encrypt(values["app_secret"]),
+        access_token_encrypted=box.encrypt(values["access_token"]),
+    )
+
+
+async def _add_owner(session: AsyncSession, email: str, name: str, password: str, ws: str) -> str:
     user = User(email=email, name=name, password_hash=hash_password(password))
     workspace = Workspace(name=ws)
     session.add_all([user, workspace])
     await session.flush()
     session.add(WorkspaceMember(workspace_id=workspace.id, user_id=user.id, role="owner"))
+    return workspace.id

@@ -14,6 +14,11 @@ NOT_TENANT_IDS = {
     "/api/invitations/lookup/{token}": "public: the secret invitation token is the credential",
 }
 BODIES = {
+    "POST /api/sandbox/accounts/{account_id}/customers": {"profileName": "Mallory"},
+    "POST /api/sandbox/accounts/{account_id}/customers/{wa_id}/messages": {
+        "type": "text",
+        "text": "hi",
+    },
     "PATCH /api/members/{user_id}": {"role": "agent"},
     "PUT /api/whatsapp-accounts/{account_id}": {"name": "hijacked"},
     "PATCH /api/whatsapp-accounts/{account_id}": {"name": "hijacked"},
@@ -40,7 +45,7 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
     account = await client.post(
         "/api/whatsapp-accounts",
         headers=a.auth,
-        json={"name": "A's number", "phoneNumberId": "700001"},
+        json={"name": "A's number", "phoneNumberId": "700001", "sandbox": True},
     )
     invitation = await client.post(
         "/api/invitations", headers=a.auth, json={"email": unique_email(), "role": "agent"}
@@ -51,7 +56,16 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
         "invitation_id": invitation.json()["id"],
         "key_id": key.json()["id"],
         "user_id": a.id,
+        "wa_id": "5491100000001",
+        "media_id": "123456",
     }
+    # A's sandbox has a customer, so the phone-simulator routes have something to protect.
+    created = await client.post(
+        f"/api/sandbox/accounts/{ids['account_id']}/customers",
+        headers=a.auth,
+        json={"profileName": "Ana", "waId": ids["wa_id"]},
+    )
+    assert created.status_code == 201, created.text
 
     routes = id_routes(app)
     assert routes, "no id routes found"

@@ -7,6 +7,7 @@ import { AppShell } from "./features/shell/AppShell";
 import { OverviewPage } from "./features/overview/OverviewPage";
 import { BroadcastsPage, ContactsPage, FlowsPage, InboxPage } from "./features/placeholders/ComingSoonPages";
 import { NotFoundPage } from "./features/placeholders/NotFoundPage";
+import { SimulatorPage } from "./features/simulator/SimulatorPage";
 import { SettingsLayout } from "./features/settings/SettingsLayout";
 import { WhatsAppSettingsPage } from "./features/settings/whatsapp/WhatsAppSettingsPage";
 import { MembersSettingsPage } from "./features/settings/members/MembersSettingsPage";
@@ -30,6 +31,7 @@ export const routes: RouteObject[] = [
           { index: true, element: <OverviewPage /> },
           { path: "flows", element: <FlowsPage /> },
           { path: "inbox", element: <InboxPage /> },
+          { path: "simulator", element: <SimulatorPage /> },
           { path: "contacts", element: <ContactsPage /> },
           { path: "broadcasts", element: <BroadcastsPage /> },
           {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.accounts import audit
@@ -12,7 +11,10 @@ from finnegans.db.after_commit import after_commit
 from finnegans.db.models import AccountStatus, WhatsAppAccount
 from finnegans.kit.crypto import is_masked, mask
 from finnegans.kit.errors import Conflict, NotFound
+from finnegans.whatsapp.graph import ErrorKind, GraphError, GraphUnreachable, SendOutcomeUnknown
+from finnegans.whatsapp.graph_factory import graph_client_for
 from finnegans.whatsapp.repository import WhatsAppAccountRepository
+from finnegans.whatsapp.sandbox import sandbox_defaults
 from finnegans.whatsapp.schemas import AccountIn, AccountOut, ConnectionTestOut
 
 _PLAIN_FIELDS = {
@@ -85,7 +87,7 @@ class WhatsAppAccountService:
         await self._apply(account, data)
         self.repo.add(account)
         await self.session.flush()
-        after_commit(self.session, self.ctx.accounts.invalidate)
+        self._after_commit(account)
         audit.record(
             self.session,
             principal,
@@ -100,7 +102,7 @@ class WhatsAppAccountService:
     ) -> WhatsAppAccount:
         changed = await self._apply(account, data)
         await self.session.flush()
-        after_commit(self.session, self.ctx.accounts.invalidate)
+        self._after_commit(account)
         audit.record(
             self.session,
             principal,
@@ -145,6 +147,8 @@ class WhatsAppAccountService:
                     self.ctx.secrets.encrypt(value) if value else None,
                 )
                 changed.add(field)
+        if account.sandbox:
+            self._fill_sandbox_defaults(account)
         if changed & _CREDENTIAL_FIELDS:
             # New credentials deserve a fresh chance; the next Graph call re-checks them.
             account.needs_reconnection = False
@@ -158,68 +162,61 @@ class WhatsAppAccountService:
                 )
         return changed
 
+    def _fill_sandbox_defaults(self, account: WhatsAppAccount) -> None:
+        """A sandbox number needs ids and secrets like a real one; invent what is missing."""
+        defaults = sandbox_defaults()
+        for field in ("phone_number_id", "waba_id", "display_phone_number", "verify_token"):
+            if not getattr(account, field):
+                setattr(account, field, defaults[field])
+        if not account.app_secret_encrypted:
+            account.app_secret_encrypted = self.ctx.secrets.encrypt(defaults["app_secret"])
+        if not account.access_token_encrypted:
+            account.access_token_encrypted = self.ctx.secrets.encrypt(defaults["access_token"])
+
+    def _after_commit(self, account: WhatsAppAccount) -> None:
+        def refresh() -> None:
+            self.ctx.accounts.invalidate()
+            self.ctx.sandbox.register(account)
+
+        after_commit(self.session, refresh)
+
     async def test_connection(self, account: WhatsAppAccount) -> ConnectionTestOut:
-        """Ask the Graph API for the number's details with the stored token."""
-        if account.sandbox:
-            return ConnectionTestOut(
-                ok=True,
-                status=AccountStatus.sandbox,
-                message="Sandbox number: messages go to the built-in WhatsApp emulator.",
-            )
+        """Ask the Graph API (Meta's, or the emulator's for sandbox numbers) for the number."""
         if not account.phone_number_id or not account.access_token_encrypted:
             return ConnectionTestOut(
                 ok=False,
                 status=AccountStatus.incomplete,
                 message="Enter the phone number ID and an access token first.",
             )
-        token = self.ctx.secrets.decrypt(account.access_token_encrypted)
-        settings = self.ctx.settings
-        url = f"{settings.graph_api_url}/{settings.graph_api_version}/{account.phone_number_id}"
         try:
-            async with httpx.AsyncClient(timeout=10) as client:
-                response = await client.get(
-                    url,
-                    params={"fields": "display_phone_number,verified_name,quality_rating"},
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-        except httpx.HTTPError as exc:
+            async with graph_client_for(self.ctx, account) as client:
+                details = await client.phone_number_details()
+        except GraphError as error:
+            if error.kind is ErrorKind.TOKEN_INVALID:
+                account.needs_reconnection = True
+                account.status_detail = "The access token is invalid or expired"
+            code = f" (code {error.code})" if error.code else ""
             return ConnectionTestOut(
                 ok=False,
                 status=account_status(account),
-                message=f"Could not reach the Graph API: {exc.__class__.__name__}",
+                message=f"Meta answered {error.http_status}{code}: {error.message}",
             )
-        return self._record_test_result(account, response)
-
-    def _record_test_result(
-        self, account: WhatsAppAccount, response: httpx.Response
-    ) -> ConnectionTestOut:
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        if response.is_success and isinstance(body, dict):
-            account.needs_reconnection = False
-            account.status_detail = None
-            account.display_phone_number = (
-                body.get("display_phone_number") or account.display_phone_number
-            )
-            account.quality_rating = body.get("quality_rating") or account.quality_rating
-            name = body.get("verified_name") or "the number"
+        except (GraphUnreachable, SendOutcomeUnknown) as error:
             return ConnectionTestOut(
-                ok=True,
+                ok=False,
                 status=account_status(account),
-                message=f"Connected to {name} ({account.display_phone_number}).",
+                message=f"Could not reach the Graph API: {error}",
             )
-        error = body.get("error", {}) if isinstance(body, dict) else {}
-        code = error.get("code") if isinstance(error, dict) else None
-        message = error.get("message") if isinstance(error, dict) else None
-        if code == 190 or response.status_code == 401:
-            account.needs_reconnection = True
-            account.status_detail = "The access token is invalid or expired"
+        account.needs_reconnection = False
+        account.status_detail = None
+        account.display_phone_number = (
+            details.get("display_phone_number") or account.display_phone_number
+        )
+        account.quality_rating = details.get("quality_rating") or account.quality_rating
+        name = details.get("verified_name") or "the number"
+        where = " (sandbox: the built-in emulator)" if account.sandbox else ""
         return ConnectionTestOut(
-            ok=False,
+            ok=True,
             status=account_status(account),
-            message=f"Meta answered {response.status_code}"
-            + (f" (code {code})" if code else "")
-            + (f": {message}" if message else ""),
+            message=f"Connected to {name} ({account.display_phone_number}){where}.",
         )

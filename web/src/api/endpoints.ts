@@ -6,6 +6,7 @@ import type {
   CreateInvitationRequest,
   CreatedApiKey,
   CreatedInvitation,
+  CreateSandboxCustomerRequest,
   Id,
   Invitation,
   InvitationLookup,
@@ -15,6 +16,10 @@ import type {
   MeResponse,
   Member,
   RegisterRequest,
+  SandboxConversation,
+  SandboxCustomer,
+  SandboxSendRequest,
+  SandboxSendResponse,
   UpdateMemberRequest,
   WhatsAppAccount,
   WhatsAppAccountWrite,
@@ -65,6 +70,20 @@ export const whatsappApi = {
   test: (id: Id) => api.post<WhatsAppTestResult>(`/api/whatsapp-accounts/${enc(id)}/test`),
 };
 
+const sandboxBase = (accountId: Id) => `/api/sandbox/accounts/${enc(accountId)}`;
+
+export const sandboxApi = {
+  customers: (accountId: Id) => api.get<SandboxCustomer[]>(`${sandboxBase(accountId)}/customers`),
+  createCustomer: (accountId: Id, body: CreateSandboxCustomerRequest) =>
+    api.post<SandboxCustomer>(`${sandboxBase(accountId)}/customers`, body),
+  messages: (accountId: Id, waId: string) =>
+    api.get<SandboxConversation>(`${sandboxBase(accountId)}/customers/${enc(waId)}/messages`),
+  send: (accountId: Id, waId: string, body: SandboxSendRequest) =>
+    api.post<SandboxSendResponse>(`${sandboxBase(accountId)}/customers/${enc(waId)}/messages`, body),
+  /** URL of a media object's bytes, for <img src> etc. */
+  mediaUrl: (accountId: Id, mediaId: string) => `${sandboxBase(accountId)}/media/${enc(mediaId)}`,
+};
+
 export const queryKeys = {
   me: ["me"] as const,
   members: ["members"] as const,
@@ -72,4 +91,6 @@ export const queryKeys = {
   apiKeys: ["api-keys"] as const,
   whatsappAccounts: ["whatsapp-accounts"] as const,
   invitationLookup: (token: string) => ["invitation-lookup", token] as const,
+  sandboxCustomers: (accountId: Id) => ["sandbox", accountId, "customers"] as const,
+  sandboxMessages: (accountId: Id, waId: string) => ["sandbox", accountId, "messages", waId] as const,
 };

@@ -103,6 +103,86 @@ export type WhatsAppAccountWrite = Schemas["AccountIn"];
 
 export type WhatsAppTestResult = Schemas["ConnectionTestOut"];
 
+// ---------------------------------------------------------------- sandbox (phone simulator)
+// Client-side for now: hand-written until the sandbox endpoints are in openapi.json.
+
+/** A simulated customer of a sandbox number. */
+export interface SandboxCustomer {
+  waId: string;
+  profileName: string | null;
+}
+
+/** POST /api/sandbox/accounts/{accountId}/customers. `waId` is generated when omitted. */
+export interface CreateSandboxCustomerRequest {
+  profileName: string;
+  waId?: string;
+}
+
+/** "inbound" = written by the customer; "outbound" = sent by the business. */
+export type SandboxMessageDirection = "inbound" | "outbound";
+
+/**
+ * Outbound: "accepted" | "sent" | "delivered" | "read" | "failed".
+ * Inbound: "received" | "read" (read by the business). Other values may appear.
+ */
+export type SandboxMessageStatus =
+  | "accepted"
+  | "sent"
+  | "delivered"
+  | "read"
+  | "failed"
+  | "received"
+  | (string & {});
+
+/** The emulator's rendering of a sent template (what the customer's phone shows). */
+export interface SandboxTemplateRendering {
+  header?: string | null;
+  body?: string | null;
+  footer?: string | null;
+  buttons?: Array<{ type?: string | null; text?: string | null }>;
+}
+
+export interface SandboxMessage {
+  wamid: string;
+  direction: SandboxMessageDirection;
+  type: string;
+  /**
+   * Raw WhatsApp JSON (snake_case): inbound = the webhook message object,
+   * outbound = the Graph API request body the business sent.
+   */
+  payload: Record<string, unknown>;
+  /** Unix seconds. */
+  timestamp: number;
+  status: SandboxMessageStatus;
+  /** Status history, when the server includes it (errors explain a failure). */
+  statuses?: Array<{
+    status: string;
+    timestamp?: number;
+    errors?: Array<{ code?: number; title?: string; message?: string }> | null;
+  }>;
+  /** Outbound templates: the rendered template, when the emulator includes it. */
+  template?: SandboxTemplateRendering | null;
+}
+
+/** GET /api/sandbox/accounts/{accountId}/customers/{waId}/messages */
+export interface SandboxConversation {
+  /** Whether the 24-hour customer service window is open. */
+  windowOpen: boolean;
+  messages: SandboxMessage[];
+}
+
+/** POST /api/sandbox/accounts/{accountId}/customers/{waId}/messages: what the customer sends. */
+export type SandboxSendRequest =
+  | { type: "text"; text: string }
+  | { type: "button_reply"; replyTo: string; id: string }
+  | { type: "list_reply"; replyTo: string; id: string }
+  | { type: "location"; latitude: number; longitude: number; name?: string; address?: string }
+  | { type: "image"; dataBase64: string; mimeType: string; caption?: string };
+
+export interface SandboxSendResponse {
+  wamid: string;
+}
+
 // ---------------------------------------------------------------- legacy settings
 
 export type LegacySettings = Schemas["LegacySettingsOut"];

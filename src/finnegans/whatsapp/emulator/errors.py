@@ -38,8 +38,7 @@ _CATALOGUE: dict[int, tuple[str, int, str]] = {
     131026: (
         "Message undeliverable",
         400,
-        "Message failed to send because the recipient is not a WhatsApp user or cannot "
-        "receive it.",
+        "Message failed to send because the recipient is not a WhatsApp user or cannot receive it.",
     ),
     131047: (
         "Re-engagement message",
@@ -50,8 +49,7 @@ _CATALOGUE: dict[int, tuple[str, int, str]] = {
     131049: (
         "This message was not delivered to maintain healthy ecosystem engagement.",
         400,
-        "In order to maintain a healthy ecosystem engagement, the message failed to be "
-        "delivered.",
+        "In order to maintain a healthy ecosystem engagement, the message failed to be delivered.",
     ),
     131050: (
         "Unable to deliver the message. This recipient has chosen to stop receiving "
@@ -127,7 +125,11 @@ class GraphApiError(Exception):
         super().__init__(self.message)
 
     def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"message": self.message, "type": self.error_type, "code": self.code}
+        error: dict[str, Any] = {
+            "message": self.message,
+            "type": self.error_type,
+            "code": self.code,
+        }
         if self.is_transient is not None:
             error["is_transient"] = self.is_transient
         if self.subcode is not None:

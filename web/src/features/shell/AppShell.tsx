@@ -8,6 +8,7 @@ import {
   Megaphone,
   Menu,
   Settings,
+  Smartphone,
   Users,
   Workflow,
   X,
@@ -19,12 +20,13 @@ import { cx } from "../../lib/format";
 import { useSession } from "../auth/session";
 import { UserMenu } from "./UserMenu";
 
-type NavKey = "overview" | "flows" | "inbox" | "contacts" | "broadcasts" | "settings";
+type NavKey = "overview" | "flows" | "inbox" | "simulator" | "contacts" | "broadcasts" | "settings";
 
 const NAV: Array<{ key: NavKey; to: string; icon: LucideIcon; end?: boolean }> = [
   { key: "overview", to: "/", icon: LayoutDashboard, end: true },
   { key: "flows", to: "/flows", icon: Workflow },
   { key: "inbox", to: "/inbox", icon: Inbox },
+  { key: "simulator", to: "/simulator", icon: Smartphone },
   { key: "contacts", to: "/contacts", icon: Users },
   { key: "broadcasts", to: "/broadcasts", icon: Megaphone },
   { key: "settings", to: "/settings", icon: Settings },

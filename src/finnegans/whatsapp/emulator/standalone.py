@@ -1,0 +1,98 @@
+"""The emulator as its own server (`finnegans emulator --port N`), for benchmarks and demos."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from finnegans.whatsapp.emulator.emulator import Emulator
+from finnegans.whatsapp.emulator.faults import Faults
+
+DEFAULT_PHONE_NUMBER_ID = "106540352242922"
+DEFAULT_WABA_ID = "102290129340398"
+DEFAULT_DISPLAY_NUMBER = "15550783881"
+DEFAULT_ACCESS_TOKEN = "emulator-token"  # noqa: S105 - a sandbox credential, documented
+DEFAULT_APP_SECRET = "emulator-app-secret"  # noqa: S105 - idem
+
+
+def create_standalone_app(
+    *,
+    webhook_url: str | None,
+    app_secret: str,
+    phone_number_id: str = DEFAULT_PHONE_NUMBER_ID,
+    access_token: str = DEFAULT_ACCESS_TOKEN,
+    waba_id: str = DEFAULT_WABA_ID,
+    display_phone_number: str = DEFAULT_DISPLAY_NUMBER,
+    throughput_mps: int = 80,
+    verify_token: str | None = None,
+    public_url: str | None = None,
+    customers: Sequence[tuple[str, str]] = (("16505551234", "Sheena Nelson"),),
+    faults: Faults | None = None,
+    webhook_timeout: float = 10.0,
+) -> FastAPI:
+    """One business number, some customers; the Graph API plus `/_emulator` control routes.
+
+    Webhooks go out through a real `httpx.AsyncClient` opened for the app's lifetime.
+    """
+    emulator = Emulator(faults=faults, public_url=public_url)
+    emulator.add_number(
+        phone_number_id,
+        waba_id=waba_id,
+        display_phone_number=display_phone_number,
+        access_token=access_token,
+        app_secret=app_secret,
+        webhook_url=webhook_url,
+        throughput_mps=throughput_mps,
+        verify_token=verify_token,
+    )
+    for wa_id, name in customers:
+        emulator.add_customer(wa_id, profile_name=name)
+    app = emulator.graph_app
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
+        async with httpx.AsyncClient(timeout=webhook_timeout, limits=limits) as client:
+            emulator.webhooks.http = client
+            try:
+                yield
+            finally:
+                await emulator.aclose()
+
+    app.router.lifespan_context = lifespan
+    app.state.emulator = emulator
+    return app
+
+
+def run(
+    port: int = 8090,
+    webhook_url: str | None = "http://127.0.0.1:8000/webhook",
+    app_secret: str = DEFAULT_APP_SECRET,
+    phone_number_id: str = DEFAULT_PHONE_NUMBER_ID,
+    access_token: str = DEFAULT_ACCESS_TOKEN,
+    *,
+    host: str = "127.0.0.1",
+    waba_id: str = DEFAULT_WABA_ID,
+    display_phone_number: str = DEFAULT_DISPLAY_NUMBER,
+    throughput_mps: int = 80,
+    verify_token: str | None = None,
+    log_level: str = "warning",
+) -> None:
+    """Serve the emulator with uvicorn until interrupted (blocking)."""
+    import uvicorn
+
+    app = create_standalone_app(
+        webhook_url=webhook_url,
+        app_secret=app_secret,
+        phone_number_id=phone_number_id,
+        access_token=access_token,
+        waba_id=waba_id,
+        display_phone_number=display_phone_number,
+        throughput_mps=throughput_mps,
+        verify_token=verify_token,
+        public_url=f"http://{host}:{port}",
+    )
+    uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -1,0 +1,31 @@
+"""One place that builds the Graph API client for an account: Meta's, or the emulator's."""
+
+from __future__ import annotations
+
+from finnegans.context import AppContext
+from finnegans.db.models import WhatsAppAccount
+from finnegans.whatsapp.graph import GraphClient
+from finnegans.whatsapp.sandbox import EMULATOR_BASE_URL
+
+
+def graph_client_for(ctx: AppContext, account: WhatsAppAccount) -> GraphClient:
+    """A client for this account (use it as an async context manager)."""
+    if not account.phone_number_id or not account.access_token_encrypted:
+        raise ValueError("the account needs a phone number ID and an access token")
+    token = ctx.secrets.decrypt(account.access_token_encrypted)
+    if account.sandbox and ctx.sandbox.graph_http is not None:
+        return GraphClient(
+            access_token=token,
+            phone_number_id=account.phone_number_id,
+            waba_id=account.waba_id,
+            api_version=ctx.settings.graph_api_version,
+            base_url=EMULATOR_BASE_URL,
+            http_client=ctx.sandbox.graph_http,
+        )
+    return GraphClient(
+        access_token=token,
+        phone_number_id=account.phone_number_id,
+        waba_id=account.waba_id,
+        api_version=ctx.settings.graph_api_version,
+        base_url=ctx.settings.graph_api_url,
+    )
