@@ -37,10 +37,15 @@ def _require(condition: bool, reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e-data")
+
+
+@pytest.fixture(scope="session")
+def server_url(server_data_dir: Path) -> Iterator[str]:
     """Migrate, seed and serve a fresh SQLite instance, as `make run` does."""
     _require(WEB_DIST.exists(), "dashboard not built: run `make web`")
-    data = tmp_path_factory.mktemp("e2e-data")
+    data = server_data_dir
     port = _free_port()
     env = {
         **os.environ,
