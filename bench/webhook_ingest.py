@@ -30,10 +30,9 @@ import httpx
 import psycopg
 from sqlalchemy import create_engine, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from finnegans.whatsapp.signature import meta_wire_json, sign  # noqa: E402
+from finnegans.whatsapp.signature import meta_wire_json, sign
 
-APP_SECRET = "bench-app-secret"
+APP_SECRET = "bench-app-secret"  # noqa: S105 - a local benchmark secret
 
 
 def free_port() -> int:
@@ -45,25 +44,56 @@ def free_port() -> int:
 def body_for(phone_number_id: str, i: int, run: str) -> bytes:
     payload = {
         "object": "whatsapp_business_account",
-        "entry": [{"id": "777000", "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "15550001111", "phone_number_id": phone_number_id},
-            "contacts": [{"profile": {"name": f"Customer {i % 500}"}, "wa_id": f"5491100{i % 500:05d}"}],
-            "messages": [{"from": f"5491100{i % 500:05d}", "id": f"wamid.bench.{run}.{i}",
-                          "timestamp": str(int(time.time())), "type": "text",
-                          "text": {"body": f"hola {i} ¿qué tal? 😀"}}],
-        }}]}],
+        "entry": [
+            {
+                "id": "777000",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {
+                                "display_phone_number": "15550001111",
+                                "phone_number_id": phone_number_id,
+                            },
+                            "contacts": [
+                                {
+                                    "profile": {"name": f"Customer {i % 500}"},
+                                    "wa_id": f"5491100{i % 500:05d}",
+                                }
+                            ],
+                            "messages": [
+                                {
+                                    "from": f"5491100{i % 500:05d}",
+                                    "id": f"wamid.bench.{run}.{i}",
+                                    "timestamp": str(int(time.time())),
+                                    "type": "text",
+                                    "text": {"body": f"hola {i} ¿qué tal? 😀"},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
     }
     return meta_wire_json(payload)
 
 
 def start_server(database_url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING",
-           "DATABASE_URL": database_url, "PUBLIC_URL": f"http://127.0.0.1:{port}"}
-    subprocess.run([sys.executable, "-m", "finnegans", "migrate"], env=env, check=True,
-                   capture_output=True)
-    proc = subprocess.Popen([sys.executable, "-m", "finnegans", "serve", "--port", str(port),
-                             "--no-migrate"], env=env)
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": database_url,
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "finnegans", "migrate"], env=env, check=True, capture_output=True
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "finnegans", "serve", "--port", str(port), "--no-migrate"], env=env
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -77,19 +107,29 @@ def start_server(database_url: str, data_dir: Path, port: int) -> subprocess.Pop
 
 def connect_number(base: str) -> str:
     email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
-    r = httpx.post(f"{base}/api/auth/register",
-                   json={"name": "Bench", "email": email, "password": "bench-password"})
+    r = httpx.post(
+        f"{base}/api/auth/register",
+        json={"name": "Bench", "email": email, "password": "bench-password"},
+    )
     token = r.json()["token"]
     phone_number_id = str(uuid.uuid4().int)[:15]
-    r = httpx.post(f"{base}/api/whatsapp-accounts", headers={"Authorization": f"Bearer {token}"},
-                   json={"phoneNumberId": phone_number_id, "appSecret": APP_SECRET,
-                         "accessToken": "bench-token", "businessAccountId": "777000"})
+    r = httpx.post(
+        f"{base}/api/whatsapp-accounts",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "phoneNumberId": phone_number_id,
+            "appSecret": APP_SECRET,
+            "accessToken": "bench-token",
+            "businessAccountId": "777000",
+        },
+    )
     r.raise_for_status()
     return phone_number_id
 
 
-async def fire(base: str, phone_number_id: str, rate: int, seconds: float, run: str
-               ) -> tuple[list[float], int, float]:
+async def fire(
+    base: str, phone_number_id: str, rate: int, seconds: float, run: str
+) -> tuple[list[float], int, float]:
     total = int(rate * seconds)
     bodies = [body_for(phone_number_id, i, run) for i in range(total)]
     latencies: list[float] = []
@@ -97,11 +137,18 @@ async def fire(base: str, phone_number_id: str, rate: int, seconds: float, run: 
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
     timeout = httpx.Timeout(30, pool=None)  # queueing for a connection is part of the latency
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout) as client:
+
         async def one(raw: bytes) -> None:
             nonlocal failures
             started = time.perf_counter()
-            r = await client.post("/webhook", content=raw, headers={
-                "Content-Type": "application/json", "X-Hub-Signature-256": sign(raw, APP_SECRET)})
+            r = await client.post(
+                "/webhook",
+                content=raw,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Hub-Signature-256": sign(raw, APP_SECRET),
+                },
+            )
             latencies.append(time.perf_counter() - started)
             if r.status_code != 200:
                 failures += 1
@@ -119,11 +166,15 @@ async def fire(base: str, phone_number_id: str, rate: int, seconds: float, run: 
 
 
 def count_stored(database_url: str, run: str) -> tuple[int, int]:
-    url = database_url.replace("sqlite:///", "sqlite:///").replace("postgresql://", "postgresql+psycopg://")
+    url = database_url.replace("sqlite:///", "sqlite:///").replace(
+        "postgresql://", "postgresql+psycopg://"
+    )
     engine = create_engine(url)
     with engine.connect() as conn:
-        messages = conn.execute(text("SELECT count(*), count(DISTINCT wamid) FROM messages "
-                                     "WHERE wamid LIKE :p"), {"p": f"wamid.bench.{run}.%"}).one()
+        messages = conn.execute(
+            text("SELECT count(*), count(DISTINCT wamid) FROM messages WHERE wamid LIKE :p"),
+            {"p": f"wamid.bench.{run}.%"},
+        ).one()
     engine.dispose()
     return int(messages[0]), int(messages[1])
 
@@ -149,7 +200,8 @@ def main() -> None:
             phone_number_id = connect_number(base)
             run = uuid.uuid4().hex[:6]
             latencies, failures, elapsed = asyncio.run(
-                fire(base, phone_number_id, args.rate, args.seconds, run))
+                fire(base, phone_number_id, args.rate, args.seconds, run)
+            )
             sent = len(latencies)
             drain_started = time.perf_counter()
             stored, distinct = 0, 0
@@ -164,12 +216,18 @@ def main() -> None:
             server.wait(timeout=10)
     quantiles = statistics.quantiles(latencies, n=100)
     backend = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
-    print(f"webhook ingest on {backend}: {sent} POSTs at target {args.rate}/s, "
-          f"achieved {sent / elapsed:.0f}/s, non-200: {failures}")
-    print(f"  ack latency p50 {quantiles[49] * 1000:.1f} ms, p95 {quantiles[94] * 1000:.1f} ms, "
-          f"p99 {quantiles[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms")
-    print(f"  processed: {stored} messages stored ({distinct} distinct wamids) of {sent} sent; "
-          f"backlog drained {drain_seconds:.1f} s after the last POST")
+    print(
+        f"webhook ingest on {backend}: {sent} POSTs at target {args.rate}/s, "
+        f"achieved {sent / elapsed:.0f}/s, non-200: {failures}"
+    )
+    print(
+        f"  ack latency p50 {quantiles[49] * 1000:.1f} ms, p95 {quantiles[94] * 1000:.1f} ms, "
+        f"p99 {quantiles[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
+    )
+    print(
+        f"  processed: {stored} messages stored ({distinct} distinct wamids) of {sent} sent; "
+        f"backlog drained {drain_seconds:.1f} s after the last POST"
+    )
     print(f"  lost: {sent - distinct}, duplicated: {stored - distinct}")
 
 

@@ -17,8 +17,19 @@ from finnegans.whatsapp.webhook.routing import AccountDirectory
 if TYPE_CHECKING:
     from finnegans.jobs.webhook_worker import WebhookWorker
 
-# Called after an inbound message commits, with its id (flows and the inbox subscribe here).
-InboundHook = Callable[[str], Awaitable[None]]
+
+@dataclass(frozen=True)
+class StoredInbound:
+    """An inbound message that was just stored (duplicates never produce one)."""
+
+    message_id: str
+    workspace_id: str
+    contact_id: str
+    media_id: str | None
+
+
+# Called after an inbound message commits (flows, the inbox and media download subscribe here).
+InboundHook = Callable[[StoredInbound], Awaitable[None]]
 
 
 @dataclass

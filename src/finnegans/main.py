@@ -19,6 +19,7 @@ from finnegans.context import AppContext
 from finnegans.db.engine import create_engine
 from finnegans.db.models import WhatsAppAccount
 from finnegans.db.session import Database
+from finnegans.inbox import endpoints as inbox_endpoints
 from finnegans.jobs.webhook_worker import WebhookWorker
 from finnegans.kit.crypto import SecretBox
 from finnegans.kit.errors import install_error_handlers
@@ -28,9 +29,10 @@ from finnegans.kit.openapi import install_openapi
 from finnegans.system import endpoints as system_endpoints
 from finnegans.web import mount_dashboard
 from finnegans.whatsapp import accounts_endpoints, sandbox_endpoints
+from finnegans.whatsapp.media import download_inbound_media
 from finnegans.whatsapp.sandbox import SandboxHub
 from finnegans.whatsapp.webhook import endpoints as webhook_endpoints
-from finnegans.whatsapp.webhook.processor import process_webhook_event
+from finnegans.whatsapp.webhook.processor import process_webhook_events
 from finnegans.whatsapp.webhook.routing import AccountDirectory
 
 log = get_logger(__name__)
@@ -47,7 +49,8 @@ def build_context(settings: Settings) -> AppContext:
         accounts=AccountDirectory(db, secrets),
         sandbox=SandboxHub(secrets, f"{settings.public_url}/webhook"),
     )
-    ctx.webhook_worker = WebhookWorker(db, partial(process_webhook_event, ctx))
+    ctx.webhook_worker = WebhookWorker(db, partial(process_webhook_events, ctx))
+    ctx.inbound_hooks.append(partial(download_inbound_media, ctx))
     return ctx
 
 
@@ -105,5 +108,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_endpoints.router)
     app.include_router(webhook_endpoints.router)
     app.include_router(sandbox_endpoints.router)
+    app.include_router(inbox_endpoints.router)
     mount_dashboard(app)
     return app

@@ -58,6 +58,7 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
         "user_id": a.id,
         "wa_id": "5491100000001",
         "media_id": "123456",
+        "message_id": "0" * 32,
     }
     # A's sandbox has a customer, so the phone-simulator routes have something to protect.
     created = await client.post(

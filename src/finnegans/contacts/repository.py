@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.db.base import new_id
@@ -20,15 +20,16 @@ class ContactRepository:
     async def by_whatsapp_ids(
         self, workspace_id: str, wa_id: str | None, bsuid: str | None
     ) -> Contact | None:
-        for column, value in ((Contact.wa_id, wa_id), (Contact.bsuid, bsuid)):
-            if value:
-                result = await self.session.execute(
-                    select(Contact).where(Contact.workspace_id == workspace_id, column == value)
-                )
-                found = result.scalar_one_or_none()
-                if found is not None:
-                    return found
-        return None
+        matches = [c == v for c, v in ((Contact.wa_id, wa_id), (Contact.bsuid, bsuid)) if v]
+        if not matches:
+            return None
+        result = await self.session.execute(
+            select(Contact).where(Contact.workspace_id == workspace_id, or_(*matches))
+        )
+        found = list(result.scalars())
+        # Prefer the wa_id match when a BSUID points at a different (older) contact.
+        found.sort(key=lambda c: c.wa_id != wa_id)
+        return found[0] if found else None
 
     async def upsert_from_whatsapp(
         self,

@@ -128,6 +128,14 @@ class ConversationRepository:
 
     async def for_contact(self, workspace_id: str, contact_id: str) -> Conversation:
         """The contact's conversation state, created on first use."""
+        existing = await self.session.execute(
+            select(Conversation).where(
+                Conversation.workspace_id == workspace_id, Conversation.contact_id == contact_id
+            )
+        )
+        found = existing.scalar_one_or_none()
+        if found is not None:
+            return found
         await self.session.execute(
             insert_ignoring_conflicts(
                 self.session,

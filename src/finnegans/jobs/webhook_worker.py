@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.db.models import WebhookEvent
 from finnegans.db.session import Database
@@ -24,7 +25,9 @@ from finnegans.kit.logging import get_logger
 log = get_logger(__name__)
 
 MAX_ATTEMPTS = 8
-Processor = Callable[[str], Awaitable[None]]
+AfterCommit = Callable[[], Awaitable[None]]
+# Processes the given events inside the caller's transaction; returns work to run after commit.
+Processor = Callable[[AsyncSession, list[str]], Awaitable[AfterCommit | None]]
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -34,7 +37,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 class WebhookWorker:
     def __init__(
-        self, db: Database, processor: Processor, *, batch: int = 100, poll_seconds: float = 1.0
+        self, db: Database, processor: Processor, *, batch: int = 50, poll_seconds: float = 1.0
     ) -> None:
         self.db = db
         self.processor = processor
@@ -78,8 +81,8 @@ class WebhookWorker:
         """Claim and process one batch; returns how many events were handled."""
         async with self._lock:  # one batch at a time per process keeps arrival order
             ids = await self._claim()
-            for event_id in ids:
-                await self._process(event_id)
+            if ids:
+                await self._process(ids)
             return len(ids)
 
     async def drain(self) -> None:
@@ -125,19 +128,31 @@ class WebhookWorker:
                 )
             return ids
 
-    async def _process(self, event_id: str) -> None:
+    async def _process(self, ids: list[str]) -> None:
+        """One transaction for the whole batch (processing and marking it done), so a crash
+        leaves either all of it or none of it; a failing batch is retried event by event to
+        find the bad one."""
         try:
-            await self.processor(event_id)
+            async with self.db.unit_of_work() as session:
+                after_commit = await self.processor(session, ids)
+                await session.execute(
+                    update(WebhookEvent)
+                    .where(WebhookEvent.id.in_(ids))
+                    .values(status="processed", processed_at=utcnow(), error=None)
+                )
         except Exception as exc:
-            log.exception("webhook_event_failed", event_id=event_id)
-            await self._record_failure(event_id, exc)
+            if len(ids) > 1:
+                for event_id in ids:
+                    await self._process([event_id])
+                return
+            log.exception("webhook_event_failed", event_id=ids[0])
+            await self._record_failure(ids[0], exc)
             return
-        async with self.db.unit_of_work() as session:
-            await session.execute(
-                update(WebhookEvent)
-                .where(WebhookEvent.id == event_id)
-                .values(status="processed", processed_at=utcnow(), error=None)
-            )
+        if after_commit is not None:
+            try:
+                await after_commit()
+            except Exception:  # the events are stored; a failing hook must not undo that
+                log.exception("webhook_after_commit_failed")
 
     async def _record_failure(self, event_id: str, exc: Exception) -> None:
         async with self.db.unit_of_work() as session:

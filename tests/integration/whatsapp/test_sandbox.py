@@ -195,3 +195,46 @@ async def test_simulator_input_errors(client: AsyncClient) -> None:
             f"{base}/customers/000/messages", headers=auth, json={"type": "text", "text": "x"}
         )
     ).status_code == 404
+
+
+PNG_1X1 = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9aw"
+    "AAAABJRU5ErkJggg=="
+)
+
+
+async def test_inbound_image_is_downloaded_and_served(client: AsyncClient, app: FastAPI) -> None:
+    import base64
+
+    auth, account_id = await _sandbox(client)
+    base = f"/api/sandbox/accounts/{account_id}"
+    wa_id = (
+        await client.post(f"{base}/customers", headers=auth, json={"profileName": "Ana"})
+    ).json()["waId"]
+    sent = await client.post(
+        f"{base}/customers/{wa_id}/messages",
+        headers=auth,
+        json={
+            "type": "image",
+            "dataBase64": PNG_1X1,
+            "mimeType": "image/png",
+            "caption": "mi recibo",
+        },
+    )
+    assert sent.status_code == 201, sent.text
+    await _settle(app)
+    ctx: AppContext = app.state.ctx
+    async with ctx.db.unit_of_work(write=False) as session:
+        message = (
+            await session.execute(select(Message).where(Message.wamid == sent.json()["wamid"]))
+        ).scalar_one()
+    assert message.type == "image" and message.text == "mi recibo"
+    assert message.payload["media_file"]["path"].endswith(".png"), message.payload
+    served = await client.get(f"/api/messages/{message.id}/media", headers=auth)
+    assert served.status_code == 200
+    assert served.content == base64.b64decode(PNG_1X1)
+    assert served.headers["content-type"] == "image/png"
+    other = await register(client)
+    assert (
+        await client.get(f"/api/messages/{message.id}/media", headers=other.auth)
+    ).status_code == 404

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.contacts.repository import ContactRepository
-from finnegans.context import AppContext
+from finnegans.context import AppContext, StoredInbound
 from finnegans.db.models import WebhookEvent, WhatsAppAccount
 from finnegans.inbox.repository import ConversationRepository, MessageRepository
+from finnegans.jobs.webhook_worker import AfterCommit
 from finnegans.kit.logging import get_logger
 from finnegans.whatsapp.inbound.events import (
     AccountUpdateEvent,
@@ -31,51 +32,61 @@ log = get_logger(__name__)
 UPGRADED_SEND_BUDGET = 1000  # messages/s after Meta's THROUGHPUT_UPGRADE
 
 
-async def process_webhook_event(ctx: AppContext, event_id: str) -> None:
-    async with ctx.db.unit_of_work(write=False) as session:
-        event = await session.get(WebhookEvent, event_id)
-        body = event.body if event is not None else None
-    if body is None:
-        return
-    try:
-        parsed = parse_webhook(body.encode("utf-8"))
-    except InvalidWebhookBody as exc:
-        # Authentic (it was signed) but not a webhook we understand: keep it, do not retry.
-        log.warning("webhook_body_not_understood", event_id=event_id, reason=str(exc))
-        return
-    for item in parsed.skipped:
-        log.info(
-            "webhook_item_skipped",
-            event_id=event_id,
-            kind=str(item.kind),
-            reason=item.reason,
-            field=item.field,
-        )
+async def process_webhook_events(
+    ctx: AppContext, session: AsyncSession, event_ids: list[str]
+) -> AfterCommit | None:
+    """Apply a batch of stored events in the caller's transaction.
 
-    stored: list[str] = []
-    async with ctx.db.unit_of_work() as session:
+    Returns the work to do once it commits: the inbound hooks (flow engine, inbox, media), run
+    only for messages stored now, so a duplicate delivery never triggers them twice.
+    """
+    rows = await session.execute(
+        select(WebhookEvent.id, WebhookEvent.body).where(WebhookEvent.id.in_(event_ids))
+    )
+    bodies = {event_id: body for event_id, body in rows}
+    stored: list[StoredInbound] = []
+    accounts_changed = False
+    for event_id in event_ids:
+        body = bodies.get(event_id)
+        if body is None:
+            continue
+        try:
+            parsed = parse_webhook(body.encode("utf-8"))
+        except InvalidWebhookBody as exc:
+            # Authentic (it was signed) but not a webhook we understand: keep it, do not retry.
+            log.warning("webhook_body_not_understood", event_id=event_id, reason=str(exc))
+            continue
+        for item in parsed.skipped:
+            log.info("webhook_item_skipped", event_id=event_id, kind=str(item.kind),
+                     reason=item.reason, field=item.field)  # fmt: skip
         for message in parsed.messages:
-            message_id = await _store_inbound(ctx, session, message)
-            if message_id is not None:
-                stored.append(message_id)
+            inbound = await _store_inbound(ctx, session, message)
+            if inbound is not None:
+                stored.append(inbound)
         for status in parsed.statuses:
             await _apply_status(ctx, session, status)
         for quality in parsed.quality_updates:
             await _apply_quality_update(session, quality)
+            accounts_changed = True
         for account_update in parsed.account_updates:
             await _apply_account_update(session, account_update)
-    if parsed.quality_updates or parsed.account_updates:
-        ctx.accounts.invalidate()
-    # Hooks (flow engine, inbox push, media download) run after commit and only for messages
-    # stored now, so a duplicate delivery never triggers them twice.
-    for message_id in stored:
-        for hook in ctx.inbound_hooks:
-            await hook(message_id)
+            accounts_changed = True
+    if not stored and not accounts_changed:
+        return None
+
+    async def after_commit() -> None:
+        if accounts_changed:
+            ctx.accounts.invalidate()
+        for inbound in stored:
+            for hook in ctx.inbound_hooks:
+                await hook(inbound)
+
+    return after_commit
 
 
 async def _store_inbound(
     ctx: AppContext, session: AsyncSession, event: InboundMessageEvent
-) -> str | None:
+) -> StoredInbound | None:
     route = await ctx.accounts.by_phone_number_id(event.phone_number_id)
     if route is None:
         log.warning("webhook_unknown_number", phone_number_id=event.phone_number_id)
@@ -111,7 +122,8 @@ async def _store_inbound(
     await ConversationRepository(session).record_inbound(
         route.workspace_id, contact.id, route.account_id, message.timestamp, event.summary.text
     )
-    return message_id
+    media = event.summary.media
+    return StoredInbound(message_id, route.workspace_id, contact.id, media.id if media else None)
 
 
 async def _apply_status(ctx: AppContext, session: AsyncSession, event: StatusEvent) -> None:
