@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -21,12 +22,23 @@ class Database:
         self._reader = async_sessionmaker(
             engine.execution_options(**{SQLITE_WRITE_OPTION: False}), expire_on_commit=False
         )
+        # SQLite has one writer at a time. Queueing writers here (FIFO, no polling) instead of in
+        # SQLite's busy handler, which sleeps in growing steps of up to 100 ms, keeps waits short.
+        self._sqlite_writer = asyncio.Lock() if self.is_sqlite else None
+        self.writers_waiting = 0  # background work yields to requests while this is > 0
 
     @asynccontextmanager
     async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """Yield a session; commit on success, roll back on any exception."""
-        maker = self._writer if write else self._reader
-        async with maker() as session:
+        async with AsyncExitStack() as stack:
+            if write and self._sqlite_writer is not None:
+                self.writers_waiting += 1
+                try:
+                    await stack.enter_async_context(self._sqlite_writer)
+                finally:
+                    self.writers_waiting -= 1
+            maker = self._writer if write else self._reader
+            session = await stack.enter_async_context(maker())
             try:
                 yield session
                 if write:

@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.db.models import WebhookEvent
@@ -37,7 +37,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 class WebhookWorker:
     def __init__(
-        self, db: Database, processor: Processor, *, batch: int = 50, poll_seconds: float = 1.0
+        self, db: Database, processor: Processor, *, batch: int = 1, poll_seconds: float = 1.0
     ) -> None:
         self.db = db
         self.processor = processor
@@ -77,13 +77,19 @@ class WebhookWorker:
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
                 self._wake.clear()
 
+    async def _yield_to_requests(self) -> None:
+        """Acknowledging webhooks matters more than processing them: while request handlers
+        wait for the (SQLite) write lock, let them go first, for at most 100 ms at a time."""
+        for _ in range(50):
+            if not self.db.writers_waiting:
+                return
+            await asyncio.sleep(0.002)
+
     async def run_once(self) -> int:
         """Claim and process one batch; returns how many events were handled."""
+        await self._yield_to_requests()
         async with self._lock:  # one batch at a time per process keeps arrival order
-            ids = await self._claim()
-            if ids:
-                await self._process(ids)
-            return len(ids)
+            return await self._claim_and_process()
 
     async def drain(self) -> None:
         """Process until nothing is due (tests and benchmarks use this; wrap it in a timeout)."""
@@ -91,74 +97,75 @@ class WebhookWorker:
         while await self.run_once() or await self._outstanding():  # noqa: ASYNC110
             await asyncio.sleep(0.005)
 
+    def _due(self, limit: int, only_id: str | None = None) -> Select[str]:
+        query = (
+            select(WebhookEvent.id)
+            .where(
+                WebhookEvent.status.in_(("pending", "processing")),
+                (WebhookEvent.next_attempt_at.is_(None))
+                | (WebhookEvent.next_attempt_at <= utcnow()),
+            )
+            .order_by(WebhookEvent.received_at, WebhookEvent.id)
+            .limit(limit)
+        )
+        if only_id is not None:
+            query = query.where(WebhookEvent.id == only_id)
+        if not self.db.is_sqlite:
+            # Several workers on PostgreSQL never take the same rows.
+            query = query.with_for_update(skip_locked=True)
+        return query
+
     async def _outstanding(self) -> int:
         async with self.db.unit_of_work(write=False) as session:
             result = await session.execute(
-                select(func.count())
-                .select_from(WebhookEvent)
-                .where(
-                    WebhookEvent.status.in_(("pending", "processing")),
-                    (WebhookEvent.next_attempt_at.is_(None))
-                    | (WebhookEvent.next_attempt_at <= utcnow()),
-                )
+                select(func.count()).select_from(self._due(1_000_000).subquery())
             )
             return int(result.scalar_one())
 
-    async def _claim(self) -> list[str]:
-        now = utcnow()
-        async with self.db.unit_of_work() as session:
-            query = (
-                select(WebhookEvent.id)
-                .where(
-                    WebhookEvent.status == "pending",
-                    (WebhookEvent.next_attempt_at.is_(None))
-                    | (WebhookEvent.next_attempt_at <= now),
-                )
-                .order_by(WebhookEvent.received_at, WebhookEvent.id)
-                .limit(self.batch)
-            )
-            if not self.db.is_sqlite:
-                query = query.with_for_update(skip_locked=True)
-            ids = list((await session.execute(query)).scalars())
-            if ids:
-                await session.execute(
-                    update(WebhookEvent)
-                    .where(WebhookEvent.id.in_(ids))
-                    .values(status="processing", attempts=WebhookEvent.attempts + 1)
-                )
-            return ids
-
-    async def _process(self, ids: list[str]) -> None:
-        """One transaction for the whole batch (processing and marking it done), so a crash
-        leaves either all of it or none of it; a failing batch is retried event by event to
-        find the bad one."""
+    async def _claim_and_process(self, only_id: str | None = None) -> int:
+        """Claim, process and mark done in ONE transaction: a crash leaves all of it or none of
+        it, and no row is ever stuck half-claimed. A failing batch is retried event by event to
+        isolate the bad one, which is then scheduled for a retry with backoff."""
+        ids: list[str] = []
         try:
             async with self.db.unit_of_work() as session:
+                ids = list((await session.execute(self._due(self.batch, only_id))).scalars())
+                if not ids:
+                    return 0
                 after_commit = await self.processor(session, ids)
                 await session.execute(
                     update(WebhookEvent)
                     .where(WebhookEvent.id.in_(ids))
-                    .values(status="processed", processed_at=utcnow(), error=None)
+                    .values(
+                        status="processed",
+                        processed_at=utcnow(),
+                        error=None,
+                        attempts=WebhookEvent.attempts + 1,
+                    )
                 )
         except Exception as exc:
             if len(ids) > 1:
                 for event_id in ids:
-                    await self._process([event_id])
-                return
-            log.exception("webhook_event_failed", event_id=ids[0])
-            await self._record_failure(ids[0], exc)
-            return
+                    await self._claim_and_process(event_id)
+                return len(ids)
+            if ids:
+                log.exception("webhook_event_failed", event_id=ids[0])
+                await self._record_failure(ids[0], exc)
+                return 1
+            raise
         if after_commit is not None:
             try:
                 await after_commit()
             except Exception:  # the events are stored; a failing hook must not undo that
                 log.exception("webhook_after_commit_failed")
+        return len(ids)
 
     async def _record_failure(self, event_id: str, exc: Exception) -> None:
         async with self.db.unit_of_work() as session:
             event = await session.get(WebhookEvent, event_id)
             if event is None:
                 return
+            event.attempts += 1
             event.error = f"{exc.__class__.__name__}: {exc}"[:2000]
             if event.attempts >= MAX_ATTEMPTS:
                 event.status = "failed"
