@@ -80,28 +80,33 @@ def body_for(phone_number_id: str, i: int, run: str) -> bytes:
     return meta_wire_json(payload)
 
 
-def start_server(database_url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    database_url: str, data_dir: Path, port: int, separate_worker: bool
+) -> list[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         "DATA_DIR": str(data_dir),
         "LOG_LEVEL": "WARNING",
         "DATABASE_URL": database_url,
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "EMBEDDED_WORKER": "false" if separate_worker else "true",
     }
     subprocess.run(
         [sys.executable, "-m", "finnegans", "migrate"], env=env, check=True, capture_output=True
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "finnegans", "serve", "--port", str(port), "--no-migrate"], env=env
-    )
+    serve = [sys.executable, "-m", "finnegans", "serve", "--port", str(port), "--no-migrate"]
+    procs = [subprocess.Popen(serve, env=env)]
+    if separate_worker:
+        procs.append(subprocess.Popen([sys.executable, "-m", "finnegans", "worker"], env=env))
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                return proc
+                return procs
         except httpx.HTTPError:
             time.sleep(0.1)
-    proc.kill()
+    for proc in procs:
+        proc.kill()
     raise RuntimeError("server did not start")
 
 
@@ -184,6 +189,11 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--separate-worker",
+        action="store_true",
+        help="process events in a `finnegans worker` process, not in `serve`",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
@@ -195,7 +205,7 @@ def main() -> None:
             database_url = database_url.rsplit("/", 1)[0] + f"/{name}"
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(database_url, data, port)
+        servers = start_server(database_url, data, port, args.separate_worker)
         try:
             phone_number_id = connect_number(base)
             run = uuid.uuid4().hex[:6]
@@ -212,12 +222,14 @@ def main() -> None:
                 time.sleep(0.25)
             drain_seconds = time.perf_counter() - drain_started
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=10)
     quantiles = statistics.quantiles(latencies, n=100)
     backend = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    mode = "separate worker" if args.separate_worker else "embedded worker"
     print(
-        f"webhook ingest on {backend}: {sent} POSTs at target {args.rate}/s, "
+        f"webhook ingest on {backend} ({mode}): {sent} POSTs at target {args.rate}/s, "
         f"achieved {sent / elapsed:.0f}/s, non-200: {failures}"
     )
     print(

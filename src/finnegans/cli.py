@@ -64,6 +64,25 @@ def serve(
 
 
 @app.command()
+def worker() -> None:
+    """Process stored webhook events in this process (run `serve` with EMBEDDED_WORKER=false).
+
+    Several workers may run at once on PostgreSQL (rows are claimed with SKIP LOCKED). Sandbox
+    numbers' media is downloaded by `serve`, where the in-process emulator lives.
+    """
+    from finnegans.jobs.standalone import run_worker
+
+    settings = _settings()
+    if settings.is_sqlite:
+        typer.echo(
+            "Note: on SQLite a separate worker shares the database file with `serve`; "
+            "PostgreSQL is recommended for separate workers.",
+            err=True,
+        )
+    asyncio.run(run_worker(settings))
+
+
+@app.command()
 def migrate(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
     down: Annotated[bool, typer.Option(help="Downgrade to REVISION instead.")] = False,

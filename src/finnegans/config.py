@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     session_ttl_hours: int = Field(default=24, ge=1, le=24 * 90)
+    # false when `finnegans worker` processes run the background work instead of `serve`
+    embedded_worker: bool = True
     secure_cookies: bool | None = None
 
     @field_validator("encryption_keys", "cors_origins", mode="before")

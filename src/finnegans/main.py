@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx.sandbox.start(app)
         await register_sandbox_numbers(ctx)
-        await ctx.webhook_worker.start()
+        if settings.embedded_worker:
+            await ctx.webhook_worker.start()
         try:
             yield
         finally:

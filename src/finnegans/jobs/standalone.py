@@ -1,0 +1,32 @@
+"""`finnegans worker`: the background work of `serve`, in a process of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+from finnegans.config import Settings
+from finnegans.kit.logging import configure_logging, get_logger
+
+log = get_logger(__name__)
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run until SIGTERM/SIGINT (or until `stop` is set, for tests)."""
+    from finnegans.main import build_context
+
+    configure_logging(settings.log_level, settings.log_format.value)
+    ctx = build_context(settings)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+    await ctx.webhook_worker.start()
+    log.info("worker_started")
+    try:
+        await stop.wait()
+    finally:
+        await ctx.webhook_worker.stop()
+        await ctx.db.dispose()
+        log.info("worker_stopped")
