@@ -97,7 +97,7 @@ class WebhookWorker:
         while await self.run_once() or await self._outstanding():  # noqa: ASYNC110
             await asyncio.sleep(0.005)
 
-    def _due(self, limit: int, only_id: str | None = None) -> Select[str]:
+    def _due(self, limit: int, only_id: str | None = None, *, lock: bool = True) -> Select[str]:
         query = (
             select(WebhookEvent.id)
             .where(
@@ -110,7 +110,7 @@ class WebhookWorker:
         )
         if only_id is not None:
             query = query.where(WebhookEvent.id == only_id)
-        if not self.db.is_sqlite:
+        if lock and not self.db.is_sqlite:
             # Several workers on PostgreSQL never take the same rows.
             query = query.with_for_update(skip_locked=True)
         return query
@@ -118,7 +118,7 @@ class WebhookWorker:
     async def _outstanding(self) -> int:
         async with self.db.unit_of_work(write=False) as session:
             result = await session.execute(
-                select(func.count()).select_from(self._due(1_000_000).subquery())
+                select(func.count()).select_from(self._due(1_000_000, lock=False).subquery())
             )
             return int(result.scalar_one())
 

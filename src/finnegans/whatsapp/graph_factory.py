@@ -12,20 +12,13 @@ def graph_client_for(ctx: AppContext, account: WhatsAppAccount) -> GraphClient:
     """A client for this account (use it as an async context manager)."""
     if not account.phone_number_id or not account.access_token_encrypted:
         raise ValueError("the account needs a phone number ID and an access token")
-    token = ctx.secrets.decrypt(account.access_token_encrypted)
-    if account.sandbox and ctx.sandbox.graph_http is not None:
-        return GraphClient(
-            access_token=token,
-            phone_number_id=account.phone_number_id,
-            waba_id=account.waba_id,
-            api_version=ctx.settings.graph_api_version,
-            base_url=EMULATOR_BASE_URL,
-            http_client=ctx.sandbox.graph_http,
-        )
+    in_sandbox = account.sandbox and ctx.sandbox.graph_http is not None
     return GraphClient(
-        access_token=token,
+        access_token=ctx.secrets.decrypt(account.access_token_encrypted),
         phone_number_id=account.phone_number_id,
         waba_id=account.waba_id,
         api_version=ctx.settings.graph_api_version,
-        base_url=ctx.settings.graph_api_url,
+        base_url=EMULATOR_BASE_URL if in_sandbox else ctx.settings.graph_api_url,
+        # Sandbox numbers reach the in-process emulator over its ASGI transport.
+        http_client=ctx.sandbox.graph_http if in_sandbox else None,
     )

@@ -66,7 +66,8 @@ async def _sandbox(
     emulator = ctx.sandbox.emulator
     if emulator is None:
         raise NotFound("The sandbox is not running")
-    ctx.sandbox.register(account)
+    if account.phone_number_id not in emulator.state.numbers:
+        ctx.sandbox.register(account)  # e.g. the emulator started after this number was saved
     return emulator, account
 
 
