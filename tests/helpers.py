@@ -37,3 +37,19 @@ async def register(client: AsyncClient, **overrides: Any) -> User:
 
 def csrf_headers(client: AsyncClient) -> dict[str, str]:
     return {"X-CSRF-Token": client.cookies.get("finnegans_csrf") or ""}
+
+
+async def join_as(client: AsyncClient, owner: User, role: str) -> User:
+    """Invite a new member with this role into the owner's workspace and accept as them."""
+    email = unique_email(role)
+    created = await client.post(
+        "/api/invitations", json={"email": email, "role": role}, headers=owner.auth
+    )
+    assert created.status_code == 201, created.text
+    accepted = await client.post(
+        "/api/invitations/accept",
+        json={"token": created.json()["token"], "name": "New Member", "password": "member-pass"},
+    )
+    assert accepted.status_code == 200, accepted.text
+    data = accepted.json()
+    return User(data["id"], email, "member-pass", data["token"], owner.workspace_id)

@@ -64,7 +64,17 @@ def serve(
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    nice: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=19,
+            help="Lower this process's CPU priority by this much (0 keeps it), so on a shared "
+            "machine `serve` acknowledges webhooks first and processing takes the spare CPU.",
+        ),
+    ] = 10,
+) -> None:
     """Process stored webhook events in this process (run `serve` with EMBEDDED_WORKER=false).
 
     Several workers may run at once on PostgreSQL (rows are claimed with SKIP LOCKED). Sandbox
@@ -72,6 +82,8 @@ def worker() -> None:
     """
     from finnegans.jobs.standalone import run_worker
 
+    if nice:
+        os.nice(nice)
     settings = _settings()
     if settings.is_sqlite:
         typer.echo(

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     session_ttl_hours: int = Field(default=24, ge=1, le=24 * 90)
     # false when `finnegans worker` processes run the background work instead of `serve`
     embedded_worker: bool = True
+    # Flow HTTP nodes may not reach private, loopback or link-local addresses unless allowed.
+    flow_http_allow_private: bool = False
+    flow_session_timeout_hours: float = Field(default=24, gt=0, le=24 * 90)
     secure_cookies: bool | None = None
 
     @field_validator("encryption_keys", "cors_origins", mode="before")

@@ -15,6 +15,7 @@ from finnegans.whatsapp.sandbox import SandboxHub
 from finnegans.whatsapp.webhook.routing import AccountDirectory
 
 if TYPE_CHECKING:
+    from finnegans.jobs.task_queue import TaskRunner
     from finnegans.jobs.webhook_worker import WebhookWorker
 
 
@@ -44,3 +45,5 @@ class AppContext:
     inbound_hooks: list[InboundHook] = field(default_factory=list)
     # Set by the app factory once the context exists (the worker's processor needs the context).
     webhook_worker: WebhookWorker = field(init=False)
+    # Runs queued flow steps, timers, HTTP calls and sends (jobs/task_queue.py).
+    task_runner: TaskRunner = field(init=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,8 +13,16 @@ from finnegans.accounts.repository import AccountsRepository
 from finnegans.accounts.security import hash_password
 from finnegans.config import Settings
 from finnegans.db.engine import create_engine
-from finnegans.db.models import User, WhatsAppAccount, Workspace, WorkspaceMember
+from finnegans.db.models import (
+    Flow,
+    FlowVersion,
+    User,
+    WhatsAppAccount,
+    Workspace,
+    WorkspaceMember,
+)
 from finnegans.db.session import Database
+from finnegans.flows.definition import normalize_definition
 from finnegans.kit.crypto import SecretBox
 from finnegans.whatsapp.sandbox import sandbox_defaults
 
@@ -39,6 +49,7 @@ async def seed_demo(settings: Settings) -> SeedResult:
                 session, DEMO_EMAIL, "Demo Owner", DEMO_PASSWORD, DEMO_WORKSPACE
             )
             session.add(_sandbox_number(settings, workspace_id))
+            await _add_demo_flow(session, workspace_id)
         return SeedResult(DEMO_EMAIL, DEMO_PASSWORD, created=True)
     finally:
         await db.dispose()
@@ -94,3 +105,25 @@ async def _add_owner(session: AsyncSession, email: str, name: str, password: str
     await session.flush()
     session.add(WorkspaceMember(workspace_id=workspace.id, user_id=user.id, role="owner"))
     return workspace.id
+
+
+DEMO_FLOW = Path(__file__).resolve().parent / "flows" / "demo_flow.json"
+
+
+async def _add_demo_flow(session: AsyncSession, workspace_id: str) -> None:
+    """A published flow that shows off the node types; say "hola" in the phone simulator."""
+    definition = normalize_definition(json.loads(DEMO_FLOW.read_text(encoding="utf-8")))
+    flow = Flow(
+        workspace_id=workspace_id,
+        name="Demo: coffee shop",
+        trigger="hola, hello, hi, menu",
+        status="Active",
+        definition=definition,
+    )
+    session.add(flow)
+    await session.flush()
+    version = FlowVersion(workspace_id=workspace_id, flow_id=flow.id, version=1,
+                          definition=definition)  # fmt: skip
+    session.add(version)
+    await session.flush()
+    flow.published_version_id = version.id

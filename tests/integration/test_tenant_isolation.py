@@ -22,6 +22,10 @@ BODIES = {
     "PATCH /api/members/{user_id}": {"role": "agent"},
     "PUT /api/whatsapp-accounts/{account_id}": {"name": "hijacked"},
     "PATCH /api/whatsapp-accounts/{account_id}": {"name": "hijacked"},
+    "PUT /api/flows/{flow_id}": {"name": "hijacked"},
+    "PATCH /api/flows/{flow_id}": {"name": "hijacked"},
+    "POST /api/flows/{flow_id}/trigger": {"phone": "+5491100000001"},
+    "POST /api/flows/{flow_id}/simulate": {"text": "hola"},
 }
 
 
@@ -51,6 +55,10 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
         "/api/invitations", headers=a.auth, json={"email": unique_email(), "role": "agent"}
     )
     key = await client.post("/api/api-keys", headers=a.auth, json={"name": "A's key"})
+    flow = await client.post(
+        "/api/flows", headers=a.auth, json={"name": "A's flow", "status": "Active"}
+    )
+    assert flow.status_code == 201, flow.text
     ids = {
         "account_id": account.json()["id"],
         "invitation_id": invitation.json()["id"],
@@ -59,6 +67,8 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
         "wa_id": "5491100000001",
         "media_id": "123456",
         "message_id": "0" * 32,
+        "flow_id": flow.json()["id"],
+        "version": "1",
     }
     # A's sandbox has a customer, so the phone-simulator routes have something to protect.
     created = await client.post(
@@ -90,7 +100,9 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
     assert len((await client.get("/api/invitations", headers=a.auth)).json()) == 1
     members = (await client.get("/api/members", headers=a.auth)).json()
     assert [m["role"] for m in members] == ["owner"]
+    a_flow = (await client.get(f"/api/flows/{ids['flow_id']}", headers=a.auth)).json()
+    assert (a_flow["name"], a_flow["published_version"]) == ("A's flow", 1)
     # And B's lists show none of it.
-    for path in ("/api/whatsapp-accounts", "/api/api-keys", "/api/invitations"):
+    for path in ("/api/whatsapp-accounts", "/api/api-keys", "/api/invitations", "/api/flows"):
         assert (await client.get(path, headers=b.auth)).json() == []
     assert (await client.get("/api/settings", headers=b.auth)).json()["metaPhoneNumberId"] == ""

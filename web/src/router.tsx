@@ -5,7 +5,9 @@ import { RegisterPage } from "./features/auth/RegisterPage";
 import { InvitePage } from "./features/auth/InvitePage";
 import { AppShell } from "./features/shell/AppShell";
 import { OverviewPage } from "./features/overview/OverviewPage";
-import { BroadcastsPage, ContactsPage, FlowsPage, InboxPage } from "./features/placeholders/ComingSoonPages";
+import { BroadcastsPage, ContactsPage, InboxPage } from "./features/placeholders/ComingSoonPages";
+import { FlowsListPage } from "./features/flows/FlowsListPage";
+import { FlowBuilderRoute } from "./features/flows/FlowBuilderRoute";
 import { NotFoundPage } from "./features/placeholders/NotFoundPage";
 import { SimulatorPage } from "./features/simulator/SimulatorPage";
 import { SettingsLayout } from "./features/settings/SettingsLayout";
@@ -25,11 +27,13 @@ export const routes: RouteObject[] = [
   {
     element: <RequireAuth />,
     children: [
+      // Full-screen builder, outside the shell.
+      { path: "flows/:flowId", element: <FlowBuilderRoute /> },
       {
         element: <AppShell />,
         children: [
           { index: true, element: <OverviewPage /> },
-          { path: "flows", element: <FlowsPage /> },
+          { path: "flows", element: <FlowsListPage /> },
           { path: "inbox", element: <InboxPage /> },
           { path: "simulator", element: <SimulatorPage /> },
           { path: "contacts", element: <ContactsPage /> },

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from finnegans.db.engine import SQLITE_WRITE_OPTION
 
@@ -28,15 +28,27 @@ class Database:
         self.writers_waiting = 0  # background work yields to requests while this is > 0
 
     @asynccontextmanager
+    async def _write_turn(self) -> AsyncIterator[None]:
+        """On SQLite, wait for this process's turn to write (a no-op on PostgreSQL)."""
+        if self._sqlite_writer is None:
+            yield
+            return
+        self.writers_waiting += 1
+        try:
+            await self._sqlite_writer.acquire()
+        finally:
+            self.writers_waiting -= 1
+        try:
+            yield
+        finally:
+            self._sqlite_writer.release()
+
+    @asynccontextmanager
     async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """Yield a session; commit on success, roll back on any exception."""
         async with AsyncExitStack() as stack:
-            if write and self._sqlite_writer is not None:
-                self.writers_waiting += 1
-                try:
-                    await stack.enter_async_context(self._sqlite_writer)
-                finally:
-                    self.writers_waiting -= 1
+            if write:
+                await stack.enter_async_context(self._write_turn())
             maker = self._writer if write else self._reader
             session = await stack.enter_async_context(maker())
             try:
@@ -47,6 +59,13 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    @asynccontextmanager
+    async def write_transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection in a write transaction (no ORM session), for hot paths such as
+        webhook ingest; committed on success, rolled back on any exception."""
+        async with self._write_turn(), self.engine.begin() as conn:
+            yield conn
 
     async def dispose(self) -> None:
         await self.engine.dispose()

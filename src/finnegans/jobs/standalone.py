@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 
 from finnegans.config import Settings
@@ -23,10 +24,14 @@ async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> N
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
     await ctx.webhook_worker.start()
+    await ctx.task_runner.start()
+    if not gc.get_freeze_count():  # as in `serve`: full collections skip start-up objects
+        gc.freeze()
     log.info("worker_started")
     try:
         await stop.wait()
     finally:
+        await ctx.task_runner.stop()
         await ctx.webhook_worker.stop()
         await ctx.db.dispose()
         log.info("worker_stopped")

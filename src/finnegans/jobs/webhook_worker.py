@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -25,6 +26,9 @@ from finnegans.kit.logging import get_logger
 log = get_logger(__name__)
 
 MAX_ATTEMPTS = 8
+# While webhooks arrived this recently, the worker paces itself (see `_loop`).
+ACK_ACTIVITY_SECONDS = 0.1
+REST_PER_BUSY_SECOND = 2.0
 AfterCommit = Callable[[], Awaitable[None]]
 # Processes the given events inside the caller's transaction; returns work to run after commit.
 Processor = Callable[[AsyncSession, list[str]], Awaitable[AfterCommit | None]]
@@ -46,9 +50,11 @@ class WebhookWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._last_notified = -1e9
 
     def notify(self) -> None:
         """Called after a webhook event commits, so it is processed without waiting for a poll."""
+        self._last_notified = time.monotonic()
         self._wake.set()
 
     async def start(self) -> None:
@@ -67,11 +73,19 @@ class WebhookWorker:
 
     async def _loop(self) -> None:
         while True:
+            started = time.monotonic()
             try:
                 processed = await self.run_once()
             except Exception:  # keep the worker alive through database hiccups
                 log.exception("webhook_worker_error")
                 processed = 0
+            if processed and time.monotonic() - self._last_notified < ACK_ACTIVITY_SECONDS:
+                # Webhooks are arriving at this process: acknowledging them comes first. Rest
+                # twice as long as the batch took, so processing gets at most a third of the
+                # event loop (and of the SQLite write lock) while they do. Unpaced, a busy loop
+                # stretched each processing transaction, and every ack queued behind one, past
+                # 100 ms. After the burst, processing runs flat out again.
+                await asyncio.sleep(REST_PER_BUSY_SECOND * (time.monotonic() - started))
             if processed == 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)

@@ -119,6 +119,255 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Flows */
+        get: operations["list_flows_api_flows_get"];
+        put?: never;
+        /**
+         * Create Flow
+         * @description Create a flow (the original body). `status: "Active"` publishes it at once.
+         */
+        post: operations["create_flow_api_flows_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import Flow */
+        post: operations["import_flow_api_flows_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Flow */
+        get: operations["get_flow_api_flows__flow_id__get"];
+        /**
+         * Update Flow
+         * @description Change the given fields; omitted fields keep their value. A draft with errors is refused.
+         */
+        put: operations["replace_flow"];
+        post?: never;
+        /** Delete Flow */
+        delete: operations["delete_flow_api_flows__flow_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Flow
+         * @description Change the given fields; omitted fields keep their value. A draft with errors is refused.
+         */
+        patch: operations["update_flow"];
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Flow Analytics
+         * @description Per node: sessions that reached it, and sessions whose last node it is.
+         */
+        get: operations["flow_analytics_api_flows__flow_id__analytics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Duplicate Flow */
+        post: operations["duplicate_flow_api_flows__flow_id__duplicate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Flow */
+        get: operations["export_flow_api_flows__flow_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish Flow */
+        post: operations["publish_flow_api_flows__flow_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate Flow
+         * @description Run the real engine against a virtual contact; nothing reaches WhatsApp.
+         */
+        post: operations["simulate_flow_api_flows__flow_id__simulate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trigger Flow
+         * @description Start the flow for a phone number, with variables (API keys act as admins).
+         */
+        post: operations["trigger_flow_api_flows__flow_id__trigger_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate Flow
+         * @description Problems of the draft, or of the definition in the body (nothing is saved).
+         */
+        post: operations["validate_flow_api_flows__flow_id__validate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Versions */
+        get: operations["list_versions_api_flows__flow_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Version */
+        get: operations["get_version_api_flows__flow_id__versions__version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/flows/{flow_id}/versions/{version}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rollback Version
+         * @description Copy an earlier version into the draft and publish it as a new version.
+         */
+        post: operations["rollback_version_api_flows__flow_id__versions__version__rollback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -437,6 +686,8 @@ export interface paths {
         /**
          * Receive Event
          * @description Verify and store one webhook body; 200 means it is durably stored.
+         *
+         *     With `?flowId=` this is the original system's manual flow trigger instead.
          */
         post: operations["webhook_receive"];
         delete?: never;
@@ -526,6 +777,15 @@ export interface components {
          * @enum {string}
          */
         AccountStatus: "connected" | "sandbox" | "needs_reconnection" | "incomplete";
+        /** AnalyticsOut */
+        AnalyticsOut: {
+            /** Nodes */
+            nodes: {
+                [key: string]: components["schemas"]["NodeStatsOut"];
+            };
+            /** Sessions */
+            sessions: number;
+        };
         /** ApiKeyCreatedOut */
         ApiKeyCreatedOut: {
             /**
@@ -622,6 +882,13 @@ export interface components {
             /** Waid */
             waId: string;
         };
+        /** DefinitionIn */
+        DefinitionIn: {
+            /** Definition */
+            definition?: {
+                [key: string]: unknown;
+            } | string | null;
+        };
         /** ErrorOut */
         ErrorOut: {
             /** @description What is wrong, in one sentence. */
@@ -630,6 +897,152 @@ export interface components {
             fields?: {
                 [key: string]: string;
             };
+        };
+        /** FlowCreateIn */
+        FlowCreateIn: {
+            /** Definition */
+            definition?: {
+                [key: string]: unknown;
+            } | string | null;
+            /** Interrupts */
+            interrupts?: boolean | null;
+            /** Isdefault */
+            isDefault?: boolean | null;
+            /** Name */
+            name: string;
+            /** Status */
+            status?: ("Draft" | "Active" | "Inactive") | null;
+            /** Trigger */
+            trigger?: string | null;
+        };
+        /** FlowExportOut */
+        FlowExportOut: {
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format
+             * @default finnegans-flow
+             * @constant
+             */
+            format: "finnegans-flow";
+            /** Name */
+            name: string;
+            /** Trigger */
+            trigger: string;
+            /**
+             * Version
+             * @default 2
+             */
+            version: number;
+        };
+        /**
+         * FlowIn
+         * @description A flow's fields; on update, omitted fields keep their value.
+         */
+        FlowIn: {
+            /** Definition */
+            definition?: {
+                [key: string]: unknown;
+            } | string | null;
+            /** Interrupts */
+            interrupts?: boolean | null;
+            /** Isdefault */
+            isDefault?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Status */
+            status?: ("Draft" | "Active" | "Inactive") | null;
+            /** Trigger */
+            trigger?: string | null;
+        };
+        /** FlowOut */
+        FlowOut: {
+            /**
+             * Channel
+             * @default whatsapp
+             */
+            channel: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: string;
+            /** Interrupts */
+            interrupts: boolean;
+            /** Is Default */
+            is_default: boolean;
+            /** Live Sessions */
+            live_sessions: number;
+            /** Name */
+            name: string;
+            /** Published Version */
+            published_version: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "Draft" | "Active" | "Inactive";
+            /** Trigger */
+            trigger: string;
+            /** Triggers */
+            triggers: string[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Warnings
+             * @default []
+             */
+            warnings: components["schemas"]["ProblemOut"][];
+        };
+        /** FlowSummaryOut */
+        FlowSummaryOut: {
+            /**
+             * Channel
+             * @default whatsapp
+             */
+            channel: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Interrupts */
+            interrupts: boolean;
+            /** Is Default */
+            is_default: boolean;
+            /** Live Sessions */
+            live_sessions: number;
+            /** Name */
+            name: string;
+            /** Published Version */
+            published_version: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "Draft" | "Active" | "Inactive";
+            /** Trigger */
+            trigger: string;
+            /** Triggers */
+            triggers: string[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** HealthOut */
         HealthOut: {
@@ -647,6 +1060,24 @@ export interface components {
             uptime: number;
             /** Version */
             version: string;
+        };
+        /**
+         * ImportIn
+         * @description An export of ours, or a bare original definition (`{nodes, edges}`).
+         */
+        ImportIn: {
+            /** Definition */
+            definition?: {
+                [key: string]: unknown;
+            } | string | null;
+            /** Edges */
+            edges?: unknown[] | null;
+            /** Name */
+            name?: string | null;
+            /** Nodes */
+            nodes?: unknown[] | null;
+            /** Trigger */
+            trigger?: string | null;
         };
         /** InvitationAcceptIn */
         InvitationAcceptIn: {
@@ -804,6 +1235,27 @@ export interface components {
         MemberUpdateIn: {
             role: components["schemas"]["Role"];
         };
+        /** NodeStatsOut */
+        NodeStatsOut: {
+            /** Reached */
+            reached: number;
+            /** Stopped */
+            stopped: number;
+        };
+        /** ProblemOut */
+        ProblemOut: {
+            /** Field */
+            field: string | null;
+            /** Message */
+            message: string;
+            /** Node */
+            node: string | null;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "error" | "incomplete" | "warning";
+        };
         /** RegisterIn */
         RegisterIn: {
             /**
@@ -823,6 +1275,71 @@ export interface components {
          * @enum {string}
          */
         Role: "owner" | "admin" | "agent";
+        /** SimulateIn */
+        SimulateIn: {
+            /**
+             * Firetimer
+             * @default false
+             */
+            fireTimer: boolean;
+            /** Flowresponse */
+            flowResponse?: {
+                [key: string]: unknown;
+            } | null;
+            /** Replyid */
+            replyId?: string | null;
+            /**
+             * Reset
+             * @default false
+             */
+            reset: boolean;
+            /** Simulationid */
+            simulationId?: string | null;
+            /** Text */
+            text?: string | null;
+            /**
+             * Usedraft
+             * @default true
+             */
+            useDraft: boolean;
+            /** Variables */
+            variables?: {
+                [key: string]: unknown;
+            };
+        };
+        /** SimulateOut */
+        SimulateOut: {
+            /** Error */
+            error?: string | null;
+            /**
+             * Events
+             * @default []
+             */
+            events: string[];
+            /** Messages */
+            messages: components["schemas"]["SimulatedMessage"][];
+            /** Node Id */
+            node_id: string | null;
+            /** Path */
+            path: string[];
+            /** Simulation Id */
+            simulation_id: string;
+            /** Status */
+            status: string;
+            /** Variables */
+            variables: {
+                [key: string]: unknown;
+            };
+        };
+        /** SimulatedMessage */
+        SimulatedMessage: {
+            /** Node Id */
+            node_id: string;
+            /** Payload */
+            payload: {
+                [key: string]: unknown;
+            };
+        };
         /** SuccessOut */
         SuccessOut: {
             /**
@@ -830,6 +1347,40 @@ export interface components {
              * @default true
              */
             success: boolean;
+        };
+        /**
+         * TriggerIn
+         * @description Start a flow for a phone number (the original's manual trigger, with variables honoured).
+         */
+        TriggerIn: {
+            /** From */
+            from?: string | null;
+            /** Message */
+            message?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /** Variables */
+            variables?: {
+                [key: string]: unknown;
+            };
+            /** Waid */
+            waId?: string | null;
+        };
+        /** TriggerOut */
+        TriggerOut: {
+            /** Contact Id */
+            contact_id: string;
+            /** Flow Id */
+            flow_id: string;
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            /** Task Id */
+            task_id: number;
         };
         /** UserOut */
         UserOut: {
@@ -839,6 +1390,45 @@ export interface components {
             id: string;
             /** Name */
             name: string;
+        };
+        /** ValidationOut */
+        ValidationOut: {
+            /** Problems */
+            problems: components["schemas"]["ProblemOut"][];
+            /** Valid */
+            valid: boolean;
+        };
+        /** VersionDetailOut */
+        VersionDetailOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: string | null;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Live */
+            live: boolean;
+            /** Version */
+            version: number;
+        };
+        /** VersionOut */
+        VersionOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: string | null;
+            /** Live */
+            live: boolean;
+            /** Version */
+            version: number;
         };
         /** WorkspaceOut */
         WorkspaceOut: {
@@ -1031,6 +1621,546 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoginOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_flows_api_flows_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowSummaryOut"][];
+                };
+            };
+        };
+    };
+    create_flow_api_flows_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowCreateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    import_flow_api_flows_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_flow_api_flows__flow_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    replace_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_flow_api_flows__flow_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    update_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlowIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    flow_analytics_api_flows__flow_id__analytics_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    duplicate_flow_api_flows__flow_id__duplicate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_flow_api_flows__flow_id__export_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowExportOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    publish_flow_api_flows__flow_id__publish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    simulate_flow_api_flows__flow_id__simulate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulateOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    trigger_flow_api_flows__flow_id__trigger_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    validate_flow_api_flows__flow_id__validate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DefinitionIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_versions_api_flows__flow_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionOut"][];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_version_api_flows__flow_id__versions__version__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetailOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    rollback_version_api_flows__flow_id__versions__version__rollback_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flow_id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowOut"];
                 };
             };
             /** @description Invalid input */
@@ -1870,9 +3000,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": unknown;
                 };
             };
         };

@@ -2,8 +2,15 @@
 
 from finnegans.db.models.broadcasts import Broadcast, BroadcastRecipient
 from finnegans.db.models.contacts import Contact, ContactTag, Conversation, Tag
-from finnegans.db.models.flows import Flow, FlowSession, FlowVersion
+from finnegans.db.models.flows import (
+    Flow,
+    FlowSession,
+    FlowSessionNode,
+    FlowSimulation,
+    FlowVersion,
+)
 from finnegans.db.models.messaging import Message, MessageStatus
+from finnegans.db.models.tasks import Task
 from finnegans.db.models.whatsapp import (
     AccountStatus,
     PendingStatus,
@@ -33,6 +40,8 @@ __all__ = [
     "Conversation",
     "Flow",
     "FlowSession",
+    "FlowSessionNode",
+    "FlowSimulation",
     "FlowVersion",
     "Invitation",
     "Message",
@@ -40,6 +49,7 @@ __all__ = [
     "PendingStatus",
     "Role",
     "Tag",
+    "Task",
     "User",
     "WebhookEvent",
     "WhatsAppAccount",

@@ -2,23 +2,25 @@
 
 POST reads the raw bytes, finds the account, verifies X-Hub-Signature-256 over those exact bytes,
 stores the body as a webhook event and answers 200 at once. Processing happens in the job layer
-(`finnegans.jobs.webhook_worker`), never inside the request.
+(`finnegans.jobs.webhook_worker`), never inside the request. In the app, POSTs are answered by
+the ASGI fast path in `ingest.py` before they reach this router; the route below documents them
+in the OpenAPI schema and behaves the same (it calls the same `WebhookIngest`).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from finnegans.accounts.security import constant_time_equal
 from finnegans.db.dependencies import Ctx
-from finnegans.db.models import WebhookEvent
-from finnegans.kit.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from finnegans.flows import legacy_trigger
+from finnegans.kit.errors import BadRequest, Forbidden, NotFound
 from finnegans.kit.logging import get_logger
-from finnegans.whatsapp.signature import SIGNATURE_HEADER, verify
+from finnegans.whatsapp.signature import SIGNATURE_HEADER
+from finnegans.whatsapp.webhook.ingest import WebhookIngest
 
 router = APIRouter(tags=["webhook"])
 log = get_logger(__name__)
@@ -43,39 +45,29 @@ async def verify_subscription(
     raise Forbidden("Verify token does not match")
 
 
-async def receive_event(request: Request, ctx: Ctx) -> dict[str, Any]:
-    """Verify and store one webhook body; 200 means it is durably stored."""
-    raw = await request.body()
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("Invalid JSON body") from None
-    if not isinstance(body, dict):
-        raise BadRequest("The webhook body must be a JSON object")
-    signature = request.headers.get(SIGNATURE_HEADER)
-    if not signature:
-        raise Unauthorized(f"Missing {SIGNATURE_HEADER} header")
-    routes = await ctx.accounts.for_body(body)
-    secrets = {r.app_secret for r in routes if r.app_secret}
-    if ctx.settings.meta_app_secret:
-        secrets.add(ctx.settings.meta_app_secret)
-    if not routes and not ctx.settings.meta_app_secret:
-        raise NotFound("Unknown phone_number_id or WhatsApp Business Account id")
-    if not any(verify(raw, signature, secret) for secret in secrets):
-        raise Unauthorized("Invalid signature")
-    if not routes:
-        raise NotFound("Unknown phone_number_id or WhatsApp Business Account id")
-    workspaces = {r.workspace_id for r in routes}
-    event = WebhookEvent(
-        body=raw.decode("utf-8"),
-        workspace_id=next(iter(workspaces)) if len(workspaces) == 1 else None,
-        whatsapp_account_id=routes[0].account_id if len(routes) == 1 else None,
-    )
-    async with ctx.db.unit_of_work() as session:
-        session.add(event)
-    ctx.webhook_worker.notify()
+async def receive_event(request: Request) -> Any:
+    """Verify and store one webhook body; 200 means it is durably stored.
+
+    With `?flowId=` this is the original system's manual flow trigger instead.
+    """
+    flow_id = request.query_params.get("flowId")
+    if flow_id is not None:
+        return await legacy_trigger.handle(request, flow_id)
+    ingest: WebhookIngest = request.app.state.webhook_ingest
+    await ingest.receive(await request.body(), request.headers.get(SIGNATURE_HEADER))
     return {"success": True}
 
+
+async def trigger_preflight(request: Request) -> Response:
+    """CORS preflight of the original manual trigger (`OPTIONS /api/webhook?flowId=`)."""
+    if request.query_params.get("flowId") is None:
+        raise NotFound("Not found")
+    return legacy_trigger.preflight()
+
+
+router.add_api_route(
+    "/api/webhook", trigger_preflight, methods=["OPTIONS"], include_in_schema=False
+)
 
 for prefix in ("", "/api"):
     router.add_api_route(

@@ -17,6 +17,7 @@ from finnegans.contacts.repository import ContactRepository
 from finnegans.context import AppContext, StoredInbound
 from finnegans.db.models import WebhookEvent, WhatsAppAccount
 from finnegans.inbox.repository import ConversationRepository, MessageRepository
+from finnegans.jobs.task_queue import enqueue
 from finnegans.jobs.webhook_worker import AfterCommit
 from finnegans.kit.logging import get_logger
 from finnegans.whatsapp.inbound.events import (
@@ -121,6 +122,14 @@ async def _store_inbound(
         return None
     await ConversationRepository(session).record_inbound(
         route.workspace_id, contact.id, route.account_id, message.timestamp, event.summary.text
+    )
+    # The flow engine's turn, queued in this transaction so a crash cannot lose it.
+    enqueue(
+        session,
+        workspace_id=route.workspace_id,
+        kind="inbound",
+        contact_id=contact.id,
+        message_id=message_id,
     )
     media = event.summary.media
     return StoredInbound(message_id, route.workspace_id, contact.id, media.id if media else None)

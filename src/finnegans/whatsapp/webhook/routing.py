@@ -6,6 +6,7 @@ cached for a few seconds; an account change clears the cache (see `invalidate`).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -58,14 +59,31 @@ class AccountDirectory:
         self._routes: list[AccountRoute] = []
         self._loaded_at = -1e9
         self._generation = 0
+        self._loading: asyncio.Future[list[AccountRoute]] | None = None
 
     def invalidate(self) -> None:
         self._generation += 1
         self._loaded_at = -1e9
+        self._loading = None  # a load already running may predate the change: do not join it
 
     async def _all(self, *, refresh_if_older_than: float = CACHE_SECONDS) -> list[AccountRoute]:
         if time.monotonic() - self._loaded_at < refresh_if_older_than:
             return self._routes
+        # When the cache expires under load, every webhook arriving during the reload would
+        # start its own: share one load instead.
+        if self._loading is None:
+            loading = asyncio.ensure_future(self._load())
+            self._loading = loading
+            loading.add_done_callback(lambda _: self._forget_load(loading))
+        return await asyncio.shield(self._loading)
+
+    def _forget_load(self, loading: asyncio.Future[list[AccountRoute]]) -> None:
+        if self._loading is loading:
+            self._loading = None
+        if not loading.cancelled():
+            loading.exception()  # mark a failure as seen: its waiters have re-raised it already
+
+    async def _load(self) -> list[AccountRoute]:
         generation = self._generation
         async with self.db.unit_of_work(write=False) as session:
             rows = (await session.execute(select(WhatsAppAccount))).scalars().all()

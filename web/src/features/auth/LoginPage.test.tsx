@@ -56,6 +56,7 @@ describe("LoginPage", () => {
         path: "/api/auth/login",
         body: { id: "u1", name: "Ada Lovelace", email: "ada@example.com", token: "jwt", role: "owner", workspace: { id: "w1", name: "Acme" } },
       },
+      { path: "/api/flows", body: [] },
     ]);
     const { router } = renderRoutes(routes, { path: "/flows" });
     // Not signed in: sent to /login, remembering where to go back.
@@ -69,7 +70,7 @@ describe("LoginPage", () => {
 
     await waitFor(() => expect(router.state.location.pathname).toBe("/flows"));
     expect(await screen.findByTestId("app-shell")).toBeInTheDocument();
-    expect(screen.getByTestId("empty-state")).toBeInTheDocument();
+    expect(await screen.findByTestId("empty-state")).toBeInTheDocument();
   });
 
   it("redirects a signed-in user away from /login", async () => {

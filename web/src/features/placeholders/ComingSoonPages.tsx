@@ -31,7 +31,6 @@ function AreaPage({ area }: { area: Area }) {
   );
 }
 
-export const FlowsPage = () => <AreaPage area="flows" />;
 export const InboxPage = () => <AreaPage area="inbox" />;
 export const ContactsPage = () => <AreaPage area="contacts" />;
 export const BroadcastsPage = () => <AreaPage area="broadcasts" />;

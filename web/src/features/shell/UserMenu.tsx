@@ -1,34 +1,16 @@
-import { useEffect, useId, useRef, useState } from "react";
 import { ChevronDown, LogOut } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { Badge } from "../../components/Badge";
 import { Spinner } from "../../components/Spinner";
 import { initials } from "../../lib/format";
 import { useLogout, useSession } from "../auth/session";
+import { usePopover } from "../../lib/usePopover";
 
 export function UserMenu() {
   const { t } = useTranslation();
   const session = useSession();
   const logout = useLogout();
-  const [open, setOpen] = useState(false);
-  const rootRef = useRef<HTMLDivElement>(null);
-  const menuId = useId();
-
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: MouseEvent) => {
-      if (rootRef.current && !rootRef.current.contains(event.target as Node)) setOpen(false);
-    };
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") setOpen(false);
-    };
-    document.addEventListener("mousedown", onPointer);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("mousedown", onPointer);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [open]);
+  const { open, setOpen, root: rootRef, menuId } = usePopover();
 
   return (
     <div ref={rootRef} className="relative">
