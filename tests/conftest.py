@@ -106,7 +106,8 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
-    async with LifespanManager(application):
+    # Shutdown stops the workers; on a loaded CI machine that can take longer than the default 5 s.
+    async with LifespanManager(application, startup_timeout=30, shutdown_timeout=30):
         yield application
 
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from contextvars import ContextVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from finnegans.db.engine import SQLITE_WRITE_OPTION
+
+# Set inside background loops (webhook worker, task runner): their writes do not ask others to
+# yield. A ContextVar, so it follows each asyncio task without being passed around.
+IN_BACKGROUND: ContextVar[bool] = ContextVar("finnegans_in_background", default=False)
 
 
 class Database:
@@ -33,11 +38,14 @@ class Database:
         if self._sqlite_writer is None:
             yield
             return
-        self.writers_waiting += 1
+        # Only foreground writers (requests) count: background loops must not make each other
+        # back off, or the webhook worker yields for as long as flow tasks keep coming.
+        counted = not IN_BACKGROUND.get()
+        self.writers_waiting += counted
         try:
             await self._sqlite_writer.acquire()
         finally:
-            self.writers_waiting -= 1
+            self.writers_waiting -= counted
         try:
             yield
         finally:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import aliased
 
 from finnegans.db.after_commit import after_commit
 from finnegans.db.models import Task
-from finnegans.db.session import Database
+from finnegans.db.session import IN_BACKGROUND, Database
 from finnegans.kit.clock import utcnow
 from finnegans.kit.logging import get_logger
 
@@ -171,12 +171,13 @@ class TaskRunner:
         _wake_listeners.discard(self.notify)
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if self._tasks:
+            # Bounded: a handler stuck in a thread (DNS, a driver call) must not hold shutdown.
+            await asyncio.wait(self._tasks, timeout=5)
         self._tasks = []
 
     async def _loop(self) -> None:
+        IN_BACKGROUND.set(True)
         while True:
             try:
                 ran = await self.run_once()

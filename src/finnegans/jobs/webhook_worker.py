@@ -19,7 +19,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.db.models import WebhookEvent
-from finnegans.db.session import Database
+from finnegans.db.session import IN_BACKGROUND, Database
 from finnegans.kit.clock import utcnow
 from finnegans.kit.logging import get_logger
 
@@ -72,6 +72,7 @@ class WebhookWorker:
             self._task = None
 
     async def _loop(self) -> None:
+        IN_BACKGROUND.set(True)
         while True:
             started = time.monotonic()
             try:
