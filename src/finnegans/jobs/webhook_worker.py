@@ -26,8 +26,11 @@ from finnegans.kit.logging import get_logger
 log = get_logger(__name__)
 
 MAX_ATTEMPTS = 8
-# While webhooks arrived this recently, the worker paces itself (see `_loop`).
+# While webhooks arrive this fast, the worker paces itself (see `_loop`). Below it, acks are
+# cheap enough to interleave with processing, and pacing would only delay the bot's replies
+# (a flow conversation is four webhooks: the message and three statuses of the reply).
 ACK_ACTIVITY_SECONDS = 0.1
+PACE_ABOVE_PER_SECOND = 100
 REST_PER_BUSY_SECOND = 2.0
 AfterCommit = Callable[[], Awaitable[None]]
 # Processes the given events inside the caller's transaction; returns work to run after commit.
@@ -51,10 +54,18 @@ class WebhookWorker:
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._last_notified = -1e9
+        self._window_start = 0.0
+        self._window_count = 0
+        self._arrival_rate = 0.0  # webhooks per second over the last full second
 
-    def notify(self) -> None:
+    def notify(self, count: int = 1) -> None:
         """Called after a webhook event commits, so it is processed without waiting for a poll."""
-        self._last_notified = time.monotonic()
+        now = time.monotonic()
+        if now - self._window_start >= 1.0:
+            self._arrival_rate = self._window_count / max(1.0, now - self._window_start)
+            self._window_start, self._window_count = now, 0
+        self._window_count += count
+        self._last_notified = now
         self._wake.set()
 
     async def start(self) -> None:
@@ -80,7 +91,11 @@ class WebhookWorker:
             except Exception:  # keep the worker alive through database hiccups
                 log.exception("webhook_worker_error")
                 processed = 0
-            if processed and time.monotonic() - self._last_notified < ACK_ACTIVITY_SECONDS:
+            if (
+                processed
+                and time.monotonic() - self._last_notified < ACK_ACTIVITY_SECONDS
+                and max(self._arrival_rate, self._window_count) >= PACE_ABOVE_PER_SECOND
+            ):
                 # Webhooks are arriving at this process: acknowledging them comes first. Rest
                 # twice as long as the batch took, so processing gets at most a third of the
                 # event loop (and of the SQLite write lock) while they do. Unpaced, a busy loop

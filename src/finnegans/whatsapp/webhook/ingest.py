@@ -58,9 +58,9 @@ class _Pending:
 class IngestWriter:
     """Stores webhook events with group commit: one transaction for everyone waiting."""
 
-    def __init__(self, db: Database, on_stored: Callable[[], None]) -> None:
+    def __init__(self, db: Database, on_stored: Callable[[int], None]) -> None:
         self.db = db
-        self.on_stored = on_stored  # wakes the worker once per committed batch
+        self.on_stored = on_stored  # wakes the worker once per committed batch (with its size)
         self._pending: list[_Pending] = []
         self._flusher: asyncio.Task[None] | None = None
 
@@ -111,7 +111,7 @@ class IngestWriter:
             return
         for p in batch:
             _settle(p, ok=True)
-        self.on_stored()
+        self.on_stored(len(batch))
 
     def _take_batch(self) -> list[_Pending]:
         size = 0
@@ -131,7 +131,7 @@ class IngestWriter:
             await conn.execute(_INSERT_EVENTS, rows)
 
     async def _insert_one_by_one(self, batch: list[_Pending]) -> None:
-        stored = False
+        stored = 0
         for p in batch:
             try:
                 await self._insert([p.row])
@@ -140,9 +140,9 @@ class IngestWriter:
                 _settle(p, ok=False)
             else:
                 _settle(p, ok=True)
-                stored = True
+                stored += 1
         if stored:
-            self.on_stored()
+            self.on_stored(stored)
 
 
 def _settle(pending: _Pending, *, ok: bool) -> None:
