@@ -7,6 +7,7 @@ at all. Nothing here talks to the network; the tasks queued here do, after commi
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -124,8 +125,6 @@ def inbound_of(message: Message) -> Inbound:
 
 
 def _json_object(value: Any) -> dict[str, Any] | None:
-    import json
-
     if isinstance(value, dict):
         return value
     if isinstance(value, str):

@@ -8,6 +8,7 @@ that would touch real data (tags, attributes, handoff, starting another flow) is
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -163,11 +164,11 @@ async def simulate(
                 tags = [t for t in contact.tags if t not in effect.remove] + [
                     t for t in effect.add if t not in contact.tags
                 ]
-                contact = ContactView(**{**contact.__dict__, "tags": tuple(tags)})
+                contact = replace(contact, tags=tuple(tags))
                 events.append(f"Tags: +{list(effect.add)} -{list(effect.remove)}")
             elif isinstance(effect, SetAttribute):
                 attributes = {**contact.attributes, effect.key: effect.value}
-                contact = ContactView(**{**contact.__dict__, "attributes": attributes})
+                contact = replace(contact, attributes=attributes)
                 events.append(f"Attribute {effect.key} = {effect.value}")
             elif isinstance(effect, StartFlow):
                 events.append(f"Would start flow {effect.flow_id}")

@@ -607,37 +607,25 @@ function NodeForm({ node, nodes, flows, currentFlowId, set, onChange }: FormProp
         </>
       );
     case "assign":
+    case "set_attribute": {
+      // The same form: a name and a templated value; only what the name refers to differs.
+      const isVariable = type === "assign";
       return (
         <>
           <TextControl
             field="key"
-            label={t("flows.fields.variableName")}
+            label={isVariable ? t("flows.fields.variableName") : t("flows.fields.attribute")}
             value={text(data.key)}
             onChange={(v) => set("key", v)}
             max={LIMITS.variable}
             required
             mono
-            hint={t("flows.hints.variable")}
+            hint={isVariable ? t("flows.hints.variable") : t("flows.hints.attribute")}
           />
           {templatedText("value", t("flows.fields.value"), { multiline: true, rows: 2 })}
         </>
       );
-    case "set_attribute":
-      return (
-        <>
-          <TextControl
-            field="key"
-            label={t("flows.fields.attribute")}
-            value={text(data.key)}
-            onChange={(v) => set("key", v)}
-            max={LIMITS.variable}
-            required
-            mono
-            hint={t("flows.hints.attribute")}
-          />
-          {templatedText("value", t("flows.fields.value"), { multiline: true, rows: 2 })}
-        </>
-      );
+    }
     case "tag":
       return (
         <>
