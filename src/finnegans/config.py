@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     # Flow HTTP nodes may not reach private, loopback or link-local addresses unless allowed.
     flow_http_allow_private: bool = False
     flow_session_timeout_hours: float = Field(default=24, gt=0, le=24 * 90)
+    # After an agent's last message, give the conversation back to the bot once it has been
+    # quiet this long (0: never; the agent resumes the bot by hand).
+    inbox_return_to_bot_minutes: int = Field(default=0, ge=0, le=60 * 24 * 30)
     secure_cookies: bool | None = None
 
     @field_validator("encryption_keys", "cors_origins", mode="before")

@@ -17,6 +17,7 @@ from finnegans.whatsapp.webhook.routing import AccountDirectory
 if TYPE_CHECKING:
     from finnegans.jobs.task_queue import TaskRunner
     from finnegans.jobs.webhook_worker import WebhookWorker
+    from finnegans.realtime import RealtimeHub
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,5 @@ class AppContext:
     webhook_worker: WebhookWorker = field(init=False)
     # Runs queued flow steps, timers, HTTP calls and sends (jobs/task_queue.py).
     task_runner: TaskRunner = field(init=False)
+    # Socket.IO server and emit-after-commit (realtime/hub.py).
+    realtime: RealtimeHub = field(init=False)

@@ -22,6 +22,7 @@ from finnegans.db.models import WhatsAppAccount
 from finnegans.db.session import Database
 from finnegans.flows import endpoints as flow_endpoints
 from finnegans.flows import tasks as flow_tasks
+from finnegans.inbox import canned_endpoints
 from finnegans.inbox import endpoints as inbox_endpoints
 from finnegans.jobs.task_queue import TaskRunner
 from finnegans.jobs.webhook_worker import WebhookWorker
@@ -30,6 +31,7 @@ from finnegans.kit.errors import install_error_handlers
 from finnegans.kit.logging import configure_logging, get_logger
 from finnegans.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from finnegans.kit.openapi import install_openapi
+from finnegans.realtime import RealtimeHub
 from finnegans.system import endpoints as system_endpoints
 from finnegans.web import mount_dashboard
 from finnegans.whatsapp import accounts_endpoints, sandbox_endpoints
@@ -56,6 +58,8 @@ def build_context(settings: Settings) -> AppContext:
     )
     ctx.webhook_worker = WebhookWorker(db, partial(process_webhook_events, ctx))
     ctx.task_runner = TaskRunner(db, flow_tasks.handlers(ctx))
+    ctx.realtime = RealtimeHub(ctx)
+    db.session_info["realtime"] = ctx.realtime  # inbox events reach it from any session
     ctx.inbound_hooks.append(partial(download_inbound_media, ctx))
     return ctx
 
@@ -83,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx.sandbox.start(app)
         await register_sandbox_numbers(ctx)
+        await ctx.realtime.start()
         if settings.embedded_worker:
             await ctx.webhook_worker.start()
             await ctx.task_runner.start()
@@ -98,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await ctx.task_runner.stop()
             await ingest.writer.stop()
             await ctx.webhook_worker.stop()
+            await ctx.realtime.stop()
             await ctx.sandbox.stop()
             await ctx.db.dispose()
 
@@ -131,6 +137,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(webhook_endpoints.router)
     app.include_router(sandbox_endpoints.router)
     app.include_router(inbox_endpoints.router)
+    app.include_router(canned_endpoints.router)
     app.include_router(flow_endpoints.router)
+    app.mount("/socket.io", ctx.realtime.asgi_app)  # before the dashboard's catch-all route
     mount_dashboard(app)
     return app

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 
 from tests.helpers import register, unique_email
+from tests.integration.flows.flow_helpers import settle
 
 # Routes whose path parameter is not a workspace resource id, with the reason.
 NOT_TENANT_IDS = {
@@ -26,6 +27,11 @@ BODIES = {
     "PATCH /api/flows/{flow_id}": {"name": "hijacked"},
     "POST /api/flows/{flow_id}/trigger": {"phone": "+5491100000001"},
     "POST /api/flows/{flow_id}/simulate": {"text": "hola"},
+    "POST /api/conversations/{contact_id}": {"text": "hijacked"},
+    "PATCH /api/conversations/{contact_id}": {"status": "resolved"},
+    "POST /api/conversations/{contact_id}/notes": {"text": "hijacked"},
+    "PUT /api/conversations/{contact_id}/tags": {"tags": ["hijacked"]},
+    "PUT /api/canned-responses/{response_id}": {"shortcut": "hijacked", "text": "hijacked"},
 }
 
 
@@ -77,6 +83,22 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
         json={"profileName": "Ana", "waId": ids["wa_id"]},
     )
     assert created.status_code == 201, created.text
+    # ... who wrote, so A has a contact and a conversation.
+    said = await client.post(
+        f"/api/sandbox/accounts/{ids['account_id']}/customers/{ids['wa_id']}/messages",
+        headers=a.auth,
+        json={"type": "text", "text": "hola"},
+    )
+    assert said.status_code in (200, 201), said.text
+    await settle(app)
+    [conversation] = (await client.get("/api/conversations", headers=a.auth)).json()[
+        "conversations"
+    ]
+    ids["contact_id"] = conversation["contact_id"]
+    canned = await client.post(
+        "/api/canned-responses", headers=a.auth, json={"shortcut": "hola", "text": "¡Hola!"}
+    )
+    ids["response_id"] = canned.json()["canned_response"]["id"]
 
     routes = id_routes(app)
     assert routes, "no id routes found"
@@ -102,7 +124,19 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
     assert [m["role"] for m in members] == ["owner"]
     a_flow = (await client.get(f"/api/flows/{ids['flow_id']}", headers=a.auth)).json()
     assert (a_flow["name"], a_flow["published_version"]) == ("A's flow", 1)
+    conversation = (await client.get(f"/api/conversations/{ids['contact_id']}",
+                                     headers=a.auth)).json()  # fmt: skip
+    assert conversation["conversation"]["status"] == "open"
+    texts = [m["text"] for m in conversation["messages"]]
+    assert "hijacked" not in texts and texts[0] == "hola"
+    assert conversation["conversation"]["tags"] == []
+    canned_list = (await client.get("/api/canned-responses", headers=a.auth)).json()
+    assert [c["shortcut"] for c in canned_list["canned_responses"]] == ["hola"]
     # And B's lists show none of it.
     for path in ("/api/whatsapp-accounts", "/api/api-keys", "/api/invitations", "/api/flows"):
         assert (await client.get(path, headers=b.auth)).json() == []
+    assert (await client.get("/api/conversations", headers=b.auth)).json()["conversations"] == []
+    assert (await client.get("/api/canned-responses", headers=b.auth)).json() == {
+        "canned_responses": []
+    }
     assert (await client.get("/api/settings", headers=b.auth)).json()["metaPhoneNumberId"] == ""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.accounts.repository import AccountsRepository
 from finnegans.accounts.security import (
@@ -49,7 +50,11 @@ def client_ip(request: Request) -> str:
 
 
 def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+    return bearer_token(request.headers.get("authorization", ""))
+
+
+def bearer_token(header: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header value."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
@@ -57,8 +62,26 @@ def _bearer(request: Request) -> str | None:
 
 
 async def get_principal(request: Request, ctx: Ctx, session: DbSession) -> Principal:
+    principal = await authenticate(
+        session,
+        ctx.settings.jwt_secret,
+        bearer=_bearer(request),
+        cookie=request.cookies.get(SESSION_COOKIE),
+    )
+    if principal.via == "cookie" and request.method not in SAFE_METHODS:
+        _check_csrf(request)
+    return principal
+
+
+async def authenticate(
+    session: AsyncSession, jwt_secret: str, *, bearer: str | None, cookie: str | None
+) -> Principal:
+    """Who a Bearer token (JWT or API key) or, without one, a session cookie belongs to.
+
+    Shared by HTTP requests and Socket.IO handshakes; raises Unauthorized. CSRF is the caller's
+    business (it depends on the transport)."""
     repo = AccountsRepository(session)
-    token = _bearer(request)
+    token = bearer
     via: Literal["cookie", "bearer"] = "bearer"
     if token and token.startswith(API_KEY_PREFIX):
         key = await repo.api_key_by_hash(sha256_hex(token))
@@ -70,11 +93,11 @@ async def get_principal(request: Request, ctx: Ctx, session: DbSession) -> Princ
             workspace_id=key.workspace_id, role=Role.admin, api_key_id=key.id, via="api_key"
         )
     if token is None:
-        token = request.cookies.get(SESSION_COOKIE)
+        token = cookie
         via = "cookie"
     if not token:
         raise Unauthorized("Unauthorized")
-    claims = decode_session_token(token, ctx.settings.jwt_secret)
+    claims = decode_session_token(token, jwt_secret)
     if claims is None:
         raise Unauthorized("Unauthorized")
     found = await repo.session_principal(
@@ -82,8 +105,6 @@ async def get_principal(request: Request, ctx: Ctx, session: DbSession) -> Princ
     )
     if found is None:
         raise Unauthorized("Unauthorized")
-    if via == "cookie" and request.method not in SAFE_METHODS:
-        _check_csrf(request)
     user, member = found
     return Principal(
         workspace_id=member.workspace_id,

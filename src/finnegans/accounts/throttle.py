@@ -20,7 +20,9 @@ IP_LIMIT = RateLimitItemPerMinute(20, 15)  # 20 failures per 15 minutes per IP
 class LoginThrottle:
     def __init__(self, redis_url: str = "") -> None:
         uri = f"async+{redis_url}" if redis_url else "async+memory://"
-        storage = storage_from_string(uri)
+        # limits' default Redis client is coredis, which is not installed: use redis-py (pinned).
+        options = {"implementation": "redispy"} if redis_url else {}
+        storage = storage_from_string(uri, **options)
         if not isinstance(storage, Storage):
             raise TypeError(f"{uri} is not an async storage")
         self._limiter = MovingWindowRateLimiter(storage)

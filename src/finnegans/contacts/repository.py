@@ -13,6 +13,12 @@ from finnegans.kit.clock import utcnow
 from finnegans.kit.upsert import insert_ignoring_conflicts
 
 
+def whatsapp_address(contact: Contact) -> str:
+    """Where a message to this contact goes: the wa_id, else the BSUID, else the phone digits."""
+    digits = "".join(ch for ch in (contact.phone or "") if ch.isdigit())
+    return contact.wa_id or contact.bsuid or digits
+
+
 class ContactRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session

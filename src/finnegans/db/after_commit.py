@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 
 def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
-    def _run(_session: Any) -> None:
+    done = False
+
+    def _run(committed: Session) -> None:
+        nonlocal done
+        # SQLAlchemy also fires `after_commit` when a savepoint is released; the outer
+        # transaction may still roll back, so wait for the real commit. (A listener cannot be
+        # removed while the event runs, hence the flag; it dies with the short-lived session.)
+        if done or committed.in_nested_transaction():
+            return
+        done = True
         callback()
 
-    event.listen(session.sync_session, "after_commit", _run, once=True)
+    def _drop(_session: Session, previous: SessionTransaction) -> None:
+        nonlocal done
+        if not previous.nested:
+            done = True  # the transaction it belonged to is gone
+
+    event.listen(session.sync_session, "after_commit", _run)
+    event.listen(session.sync_session, "after_soft_rollback", _drop)

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -22,10 +23,15 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
-        self._writer = async_sessionmaker(engine, expire_on_commit=False)
+        # Copied into every session's `info`: how code deep inside a transaction reaches
+        # process-wide services without being handed them (the realtime hub: inbox/events.py).
+        self.session_info: dict[str, Any] = {}
+        self._writer = async_sessionmaker(engine, expire_on_commit=False, info=self.session_info)
         # Readers take a deferred BEGIN on SQLite so they never queue behind writers (WAL).
         self._reader = async_sessionmaker(
-            engine.execution_options(**{SQLITE_WRITE_OPTION: False}), expire_on_commit=False
+            engine.execution_options(**{SQLITE_WRITE_OPTION: False}),
+            expire_on_commit=False,
+            info=self.session_info,
         )
         # SQLite has one writer at a time. Queueing writers here (FIFO, no polling) instead of in
         # SQLite's busy handler, which sleeps in growing steps of up to 100 ms, keeps waits short.

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from finnegans.contacts.repository import whatsapp_address
 from finnegans.db.base import new_id
 from finnegans.db.models import (
     Contact,
@@ -47,6 +48,7 @@ from finnegans.flows.engine import (
 )
 from finnegans.flows.matching import fold
 from finnegans.flows.repository import ENDED_STATUSES, LIVE_STATUSES, FlowRepository
+from finnegans.inbox import events as inbox_events
 from finnegans.inbox.outbox import queue_message
 from finnegans.jobs.task_queue import cancel_timers, enqueue
 from finnegans.kit.clock import utcnow
@@ -81,10 +83,9 @@ async def contact_view(session: AsyncSession, contact: Contact) -> ContactView:
         .where(ContactTag.contact_id == contact.id)
         .order_by(Tag.name)
     )
-    digits = "".join(ch for ch in (contact.phone or "") if ch.isdigit())
     return ContactView(
         id=contact.id,
-        address=contact.wa_id or contact.bsuid or digits,
+        address=whatsapp_address(contact),
         name=contact.name,
         phone=contact.phone,
         wa_id=contact.wa_id,
@@ -342,6 +343,8 @@ async def _hand_off(
         )
         if member.scalar_one_or_none() is not None:  # never assign to another tenant's user
             conversation.assignee_id = effect.assignee_id
+    await session.flush()
+    inbox_events.conversation_updated(session, conversation)
     if effect.return_after_minutes > 0:
         enqueue(
             session, kind="timer", workspace_id=contact.workspace_id, contact_id=contact.id,

@@ -7,6 +7,7 @@ task queue guarantees one contact's tasks never run concurrently and run in orde
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -31,10 +32,14 @@ from finnegans.flows.runtime import (
     start_session,
     state_of,
 )
-from finnegans.jobs.task_queue import Handler, TaskRef, finish
+from finnegans.inbox import events as inbox_events
+from finnegans.jobs.task_queue import Handler, TaskRef, enqueue, finish
+from finnegans.kit.clock import utcnow
 from finnegans.kit.logging import get_logger
 
 log = get_logger(__name__)
+
+PAUSED_TIMER_RECHECK = timedelta(minutes=1)
 
 
 def handlers(ctx: AppContext) -> dict[str, Handler]:
@@ -53,13 +58,22 @@ def handlers(ctx: AppContext) -> dict[str, Handler]:
     async def trigger(ref: TaskRef) -> None:
         await handle_trigger(ctx, ref)
 
-    from finnegans.inbox.outbox import send_queued_message
+    from finnegans.inbox.outbox import send_queued_message, send_read_receipt
 
     async def send(ref: TaskRef) -> None:
         await send_queued_message(ctx, ref)
 
+    async def read_receipt(ref: TaskRef) -> None:
+        await send_read_receipt(ctx, ref)
+
+    from finnegans.inbox.service import return_to_bot_if_idle
+
+    async def return_to_bot(ref: TaskRef) -> None:
+        await return_to_bot_if_idle(ctx, ref)
+
     return {"inbound": inbound, "timer": timer, "http": http, "resume": resume,
-            "trigger": trigger, "send": send}  # fmt: skip
+            "trigger": trigger, "send": send, "read_receipt": read_receipt,
+            "return_to_bot": return_to_bot}  # fmt: skip
 
 
 async def _conversation(session: Any, contact_id: str) -> Conversation | None:
@@ -70,6 +84,11 @@ async def _conversation(session: Any, contact_id: str) -> Conversation | None:
     return found
 
 
+async def _agent_has_it(session: Any, contact_id: str) -> bool:
+    conversation = await _conversation(session, contact_id)
+    return conversation is not None and conversation.mode == "human"
+
+
 async def handle_inbound(ctx: AppContext, ref: TaskRef) -> None:
     """A stored inbound message: continue the contact's session, or start a matching flow."""
     async with ctx.db.unit_of_work() as session:
@@ -78,8 +97,7 @@ async def handle_inbound(ctx: AppContext, ref: TaskRef) -> None:
         if message is None or contact is None:
             await finish(session, ref.id)
             return
-        conversation = await _conversation(session, contact.id)
-        if (conversation is not None and conversation.mode == "human") or contact.opted_out:
+        if contact.opted_out or await _agent_has_it(session, contact.id):
             await finish(session, ref.id)  # an agent has the conversation: the bot stays quiet
             return
         inbound = inbound_of(message)
@@ -140,6 +158,14 @@ async def handle_timer(ctx: AppContext, ref: TaskRef) -> None:
         ):
             await finish(session, ref.id, "cancelled")  # the session moved on meanwhile
             return
+        if kind != "handoff_return" and await _agent_has_it(session, contact.id):
+            # The bot is paused while an agent talks: hold the timer back (it is checked again
+            # every minute), so a delay or a reply timeout never speaks over the agent.
+            enqueue(session, workspace_id=ref.workspace_id, kind="timer", contact_id=contact.id,
+                    session_id=current.id, payload=dict(ref.payload),
+                    due_at=utcnow() + PAUSED_TIMER_RECHECK)  # fmt: skip
+            await finish(session, ref.id)  # replaced by the re-check above
+            return
         version = await _version(session, current)
         view = await contact_view(session, contact)
         engine = engine_for(version)
@@ -147,6 +173,7 @@ async def handle_timer(ctx: AppContext, ref: TaskRef) -> None:
             conversation = await _conversation(session, contact.id)
             if conversation is not None:
                 conversation.mode = "bot"
+                inbox_events.conversation_updated(session, conversation)
             result = engine.resume(state_of(current), view)
         else:
             result = engine.fire_timer(state_of(current), view, kind)
@@ -187,6 +214,7 @@ async def handle_resume(ctx: AppContext, ref: TaskRef) -> None:
         conversation = await _conversation(session, contact.id)
         if conversation is not None:
             conversation.mode = "bot"
+            inbox_events.conversation_updated(session, conversation)
         version = await _version(session, current)
         result = engine_for(version).resume(state_of(current), await contact_view(session, contact))
         await apply_result(session, current, contact, result)

@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.context import AppContext
 from finnegans.db.models import Conversation, FlowSession, Message, WhatsAppAccount
-from finnegans.inbox.repository import MessageRepository
+from finnegans.inbox import events
+from finnegans.inbox.repository import ConversationRepository, MessageRepository
+from finnegans.inbox.schemas import UserRef
 from finnegans.jobs.task_queue import TaskRef, enqueue, finish
 from finnegans.kit.clock import utcnow
 from finnegans.kit.logging import get_logger
@@ -74,16 +76,19 @@ async def queue_message(
     payload: dict[str, Any],
     session_id: str | None = None,
     node_id: str | None = None,
-    sent_by_user_id: str | None = None,
+    sent_by: UserRef | None = None,
 ) -> Message:
-    """Record an outbound message as pending and queue its send (in the caller's transaction)."""
+    """Record an outbound message as pending and queue its send (in the caller's transaction).
+
+    The inbox hears of it after commit (`message:new`, `conversation:updated`).
+    """
     account = await account_for_contact(session, workspace_id, contact_id)
     message = Message(
         workspace_id=workspace_id,
         contact_id=contact_id,
         whatsapp_account_id=account.id if account else None,
         session_id=session_id,
-        sent_by_user_id=sent_by_user_id,
+        sent_by_user_id=sent_by.id if sent_by else None,
         direction="outbound",
         type=str(payload.get("type") or "text"),
         text=preview_text(payload),
@@ -100,6 +105,11 @@ async def queue_message(
         contact_id=contact_id,
         message_id=message.id,
     )
+    conversation = await ConversationRepository(session).record_outbound(
+        workspace_id, contact_id, message.created_at, message.text
+    )
+    events.message_new(session, message, sent_by)
+    events.conversation_updated(session, conversation)
     return message
 
 
@@ -185,6 +195,28 @@ async def send_queued_message(ctx: AppContext, ref: TaskRef) -> None:
                 await session.flush()
                 if wamid:
                     await MessageRepository(session).apply_pending_statuses(wamid)
+                    await session.refresh(stored)  # statuses that raced ahead moved it on
+            events.message_status(session, stored)
+        await finish(session, ref.id)
+
+
+async def send_read_receipt(ctx: AppContext, ref: TaskRef) -> None:
+    """Task handler for `read_receipt`: blue ticks on the customer's phone, best effort."""
+    async with ctx.db.unit_of_work(write=False) as session:
+        message = await session.get(Message, ref.message_id) if ref.message_id else None
+        account = (
+            await session.get(WhatsAppAccount, message.whatsapp_account_id)
+            if message is not None and message.whatsapp_account_id
+            else None
+        )
+    if message is not None and message.wamid and account is not None:
+        try:
+            async with graph_client_for(ctx, account) as graph:
+                await graph.mark_as_read(message.wamid)
+        except (GraphError, GraphUnreachable, SendOutcomeUnknown) as exc:
+            # A missing read receipt is cosmetic: log it, never retry into a rate limit.
+            log.warning("read_receipt_failed", message_id=message.id, error=str(exc)[:200])
+    async with ctx.db.unit_of_work() as session:
         await finish(session, ref.id)
 
 

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.db.base import new_id
 from finnegans.db.models import Conversation, Message, PendingStatus
+from finnegans.inbox import events
+from finnegans.kit.clock import utcnow
 from finnegans.kit.upsert import insert_ignoring_conflicts
 
 CUSTOMER_SERVICE_WINDOW = timedelta(hours=24)
@@ -55,11 +57,20 @@ class MessageRepository:
         error_title: str | None = None,
         error_details: str | None = None,
     ) -> bool:
-        """Move a message's status forward; returns False when no message has this wamid."""
+        """Move a message's status forward; returns False when no message has this wamid.
+
+        A status that moved the message forward is announced to the inbox after commit.
+        """
         if status not in _APPLIES_OVER:
             return True  # an unknown status never regresses anything; nothing to do
-        exists = await self.session.execute(select(Message.id).where(Message.wamid == wamid))
-        if exists.scalar_one_or_none() is None:
+        found = (
+            await self.session.execute(
+                select(Message.id, Message.workspace_id, Message.contact_id).where(
+                    Message.wamid == wamid
+                )
+            )
+        ).first()
+        if found is None:
             return False
         values: dict[str, Any] = {"status": status, "status_updated_at": occurred_at}
         if status == "failed":
@@ -68,11 +79,19 @@ class MessageRepository:
                 "error_title": error_title,
                 "error_details": error_details,
             }
-        await self.session.execute(
+        moved = await self.session.execute(
             update(Message)
             .where(Message.wamid == wamid, Message.status.in_(_APPLIES_OVER[status]))
             .values(**values)
         )
+        if moved.rowcount:  # type: ignore[attr-defined]
+            message_id, workspace_id, contact_id = found
+            error = (
+                {"code": error_code, "title": error_title, "details": error_details}
+                if status == "failed" else None
+            )  # fmt: skip
+            events.status_changed(self.session, workspace_id, contact_id, message_id, wamid,
+                                  status, error)  # fmt: skip
         column = _TIME_COLUMN.get(status)
         if column is not None:
             # Each status keeps its own time even when it arrives out of order.
@@ -147,6 +166,8 @@ class ConversationRepository:
                     "mode": "bot",
                     "status": "open",
                     "unread_count": 0,
+                    # Never NULL, so the inbox's keyset pagination sees every conversation.
+                    "last_message_at": utcnow(),
                 },
             )
         )
@@ -164,16 +185,34 @@ class ConversationRepository:
         account_id: str,
         at: datetime,
         preview: str | None,
+        *,
+        customer_sent_at: datetime | None = None,
     ) -> Conversation:
+        """`at` is when we got the message (the list's order); the 24-hour window runs from
+        when the customer sent it (Meta's timestamp)."""
         conversation = await self.for_contact(workspace_id, contact_id)
         conversation.whatsapp_account_id = account_id
         conversation.unread_count += 1
         if conversation.status == "resolved":
             conversation.status = "open"
-        if conversation.last_message_at is None or at >= conversation.last_message_at:
-            conversation.last_message_at = at
-            conversation.last_message_preview = (preview or "")[:255] or None
-        window_end = at + CUSTOMER_SERVICE_WINDOW
+        self._note_last_message(conversation, at, preview)
+        window_end = (customer_sent_at or at) + CUSTOMER_SERVICE_WINDOW
         if conversation.window_expires_at is None or window_end > conversation.window_expires_at:
             conversation.window_expires_at = window_end
         return conversation
+
+    async def record_outbound(
+        self, workspace_id: str, contact_id: str, at: datetime, preview: str | None
+    ) -> Conversation:
+        conversation = await self.for_contact(workspace_id, contact_id)
+        self._note_last_message(conversation, at, preview)
+        return conversation
+
+    @staticmethod
+    def _note_last_message(conversation: Conversation, at: datetime, preview: str | None) -> None:
+        """Newest message wins; a conversation's first message always sets it (the row's
+        creation time stands in until then, and may be a moment later than Meta's timestamp)."""
+        first = conversation.last_message_preview is None
+        if first or conversation.last_message_at is None or at >= conversation.last_message_at:
+            conversation.last_message_at = at
+            conversation.last_message_preview = (preview or "")[:255] or None

@@ -21,9 +21,15 @@ class _TooLarge(HTTPException):
         super().__init__(413, f"Request body too large (limit {limit // 1024} KB)")
 
 
+# Agents' attachments: WhatsApp's largest media (a 100 MB document) plus the multipart framing.
+UPLOAD_BODY_LIMIT = 100 * 1024 * 1024 + 64 * 1024
+
+
 def default_body_limit(path: str) -> int:
     if path.startswith(("/webhook", "/api/webhook")):
         return WEBHOOK_BODY_LIMIT
+    if path.startswith("/api/conversations/") and path.endswith("/media"):
+        return UPLOAD_BODY_LIMIT
     return API_BODY_LIMIT
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -121,7 +121,9 @@ async def test_inbound_message_fixture_is_stored(
     assert contact is not None
     assert contact.wa_id == sent.get("from") or contact.bsuid == sent.get("from_user_id")
     assert conversation.unread_count == 1
-    assert conversation.window_expires_at == message.created_at + timedelta(hours=24)
+    # The window runs from when the customer sent it (Meta's timestamp), not from arrival.
+    sent_at = datetime.fromtimestamp(int(sent["timestamp"]), UTC)
+    assert conversation.window_expires_at == sent_at + timedelta(hours=24)
 
 
 async def test_batch_with_two_changes_stores_both(client: AsyncClient, app: FastAPI) -> None:

@@ -119,6 +119,210 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/canned-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Canned */
+        get: operations["list_canned_api_canned_responses_get"];
+        put?: never;
+        /** Create Canned */
+        post: operations["create_canned_api_canned_responses_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/canned-responses/{response_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update Canned */
+        put: operations["update_canned_api_canned_responses__response_id__put"];
+        post?: never;
+        /** Delete Canned */
+        delete: operations["delete_canned_api_canned_responses__response_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Conversations
+         * @description Conversations, newest activity first, filtered and paged by `next_cursor`.
+         */
+        get: operations["list_conversations_api_conversations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conversation Counts
+         * @description How many conversations each filter shows (mine/unassigned/unread count unresolved ones).
+         */
+        get: operations["conversation_counts_api_conversations_counts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{contact_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Conversation
+         * @description The conversation and one page of its thread, oldest first (latest page by default).
+         */
+        get: operations["get_conversation_api_conversations__contact_id__get"];
+        put?: never;
+        /**
+         * Send Message
+         * @description Send as an agent (queued; ticks follow). Pauses the bot for this contact.
+         */
+        post: operations["send_message_api_conversations__contact_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Conversation
+         * @description Assign or unassign, resolve or reopen, hand to a human or back to the bot.
+         */
+        patch: operations["update_conversation_api_conversations__contact_id__patch"];
+        trace?: never;
+    };
+    "/api/conversations/{contact_id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Media
+         * @description Upload an attachment to WhatsApp; send it with `{type, media_id}`.
+         */
+        post: operations["upload_media_api_conversations__contact_id__media_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{contact_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Note
+         * @description A private note in the thread: agents see it, the customer never does.
+         */
+        post: operations["add_note_api_conversations__contact_id__notes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{contact_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Read
+         * @description Clear unread and send WhatsApp's read receipt for the customer's last message.
+         */
+        post: operations["mark_read_api_conversations__contact_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{contact_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume Bot
+         * @description Give the conversation back to the bot: the flow continues where it waited.
+         */
+        post: operations["resume_bot_api_conversations__contact_id__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{contact_id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Tags
+         * @description Replace the contact's tags (the conversation's labels).
+         */
+        put: operations["set_tags_api_conversations__contact_id__tags_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/flows": {
         parameters: {
             query?: never;
@@ -829,6 +1033,38 @@ export interface components {
             /** Revokedat */
             revokedAt: string | null;
         };
+        /** Body_upload_media_api_conversations__contact_id__media_post */
+        Body_upload_media_api_conversations__contact_id__media_post: {
+            /** File */
+            file?: string | null;
+            /** Type */
+            type?: string | null;
+        };
+        /** CannedResponseEnvelopeOut */
+        CannedResponseEnvelopeOut: {
+            canned_response: components["schemas"]["CannedResponseOut"];
+        };
+        /** CannedResponseIn */
+        CannedResponseIn: {
+            /** Shortcut */
+            shortcut: string;
+            /** Text */
+            text: string;
+        };
+        /** CannedResponseListOut */
+        CannedResponseListOut: {
+            /** Canned Responses */
+            canned_responses: components["schemas"]["CannedResponseOut"][];
+        };
+        /** CannedResponseOut */
+        CannedResponseOut: {
+            /** Id */
+            id: string;
+            /** Shortcut */
+            shortcut: string;
+            /** Text */
+            text: string;
+        };
         /** ConnectionTestOut */
         ConnectionTestOut: {
             /** Message */
@@ -836,6 +1072,135 @@ export interface components {
             /** Ok */
             ok: boolean;
             status: components["schemas"]["AccountStatus"];
+        };
+        /** ContactOut */
+        ContactOut: {
+            /** Attributes */
+            attributes: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string | null;
+            /** Notes */
+            notes: string | null;
+            /** Opted Out */
+            opted_out: boolean;
+            /** Phone */
+            phone: string | null;
+            /** Wa Id */
+            wa_id: string | null;
+        };
+        /** ConversationCountsOut */
+        ConversationCountsOut: {
+            /** Mine */
+            mine: number;
+            /** Open */
+            open: number;
+            /** Pending */
+            pending: number;
+            /** Resolved */
+            resolved: number;
+            /** Unassigned */
+            unassigned: number;
+            /** Unread */
+            unread: number;
+        };
+        /** ConversationDetailOut */
+        ConversationDetailOut: {
+            assignee: components["schemas"]["UserRef"] | null;
+            contact: components["schemas"]["ContactOut"];
+            /** Contact Id */
+            contact_id: string;
+            /** Contact Name */
+            contact_name: string | null;
+            /** Contact Phone */
+            contact_phone: string | null;
+            /** Conversation Id */
+            conversation_id: string;
+            /** Last Activity */
+            last_activity: string | null;
+            /** Last Message */
+            last_message: string | null;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "bot" | "human";
+            session: components["schemas"]["SessionOut"] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "pending" | "resolved";
+            /** Tags */
+            tags: string[];
+            /** Unread Count */
+            unread_count: number;
+            /** Window Expires At */
+            window_expires_at: string | null;
+            /** Window Open */
+            window_open: boolean;
+        };
+        /** ConversationListOut */
+        ConversationListOut: {
+            /** Conversations */
+            conversations: components["schemas"]["ConversationSummaryOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ConversationOut */
+        ConversationOut: {
+            conversation: components["schemas"]["ConversationSummaryOut"];
+        };
+        /** ConversationPatchIn */
+        ConversationPatchIn: {
+            /** Assignee Id */
+            assignee_id?: string | null;
+            /** Mode */
+            mode?: ("bot" | "human") | null;
+            /** Status */
+            status?: ("open" | "pending" | "resolved") | null;
+        };
+        /** ConversationSummaryOut */
+        ConversationSummaryOut: {
+            assignee: components["schemas"]["UserRef"] | null;
+            /** Contact Id */
+            contact_id: string;
+            /** Contact Name */
+            contact_name: string | null;
+            /** Contact Phone */
+            contact_phone: string | null;
+            /** Conversation Id */
+            conversation_id: string;
+            /** Last Activity */
+            last_activity: string | null;
+            /** Last Message */
+            last_message: string | null;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "bot" | "human";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "pending" | "resolved";
+            /** Tags */
+            tags: string[];
+            /** Unread Count */
+            unread_count: number;
+            /** Window Expires At */
+            window_expires_at: string | null;
+            /** Window Open */
+            window_open: boolean;
         };
         /** CustomerIn */
         CustomerIn: {
@@ -1216,6 +1581,22 @@ export interface components {
             via: "cookie" | "bearer" | "api_key";
             workspace: components["schemas"]["WorkspaceOut"];
         };
+        /** MediaUploadOut */
+        MediaUploadOut: {
+            /** Filename */
+            filename: string;
+            /** Media Id */
+            media_id: string;
+            /** Mime Type */
+            mime_type: string;
+            /** Size */
+            size: number;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "image" | "video" | "audio" | "document" | "sticker";
+        };
         /** MemberOut */
         MemberOut: {
             /** Email */
@@ -1235,12 +1616,74 @@ export interface components {
         MemberUpdateIn: {
             role: components["schemas"]["Role"];
         };
+        /** MessageEnvelopeOut */
+        MessageEnvelopeOut: {
+            message: components["schemas"]["MessageOut"];
+        };
+        /** MessageErrorOut */
+        MessageErrorOut: {
+            /** Code */
+            code: number | null;
+            /** Details */
+            details: string | null;
+            /** Title */
+            title: string | null;
+        };
+        /** MessageOut */
+        MessageOut: {
+            /** Broadcast Id */
+            broadcast_id: string | null;
+            /** Contact Id */
+            contact_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "inbound" | "outbound" | "note";
+            error: components["schemas"]["MessageErrorOut"] | null;
+            /** Id */
+            id: string;
+            /** Media Url */
+            media_url: string | null;
+            /** Payload */
+            payload: {
+                [key: string]: unknown;
+            };
+            /** Read At */
+            read_at: string | null;
+            reply_to: components["schemas"]["ReplyToOut"] | null;
+            /** Sent At */
+            sent_at: string | null;
+            sent_by: components["schemas"]["UserRef"] | null;
+            /** Session Id */
+            session_id: string | null;
+            /** Status */
+            status: string;
+            /** Text */
+            text: string | null;
+            /** Type */
+            type: string;
+            /** Wamid */
+            wamid: string | null;
+        };
         /** NodeStatsOut */
         NodeStatsOut: {
             /** Reached */
             reached: number;
             /** Stopped */
             stopped: number;
+        };
+        /** NoteIn */
+        NoteIn: {
+            /** Text */
+            text: string;
         };
         /** ProblemOut */
         ProblemOut: {
@@ -1270,11 +1713,75 @@ export interface components {
             /** Workspacename */
             workspaceName?: string | null;
         };
+        /** ReplyToOut */
+        ReplyToOut: {
+            /** Message Id */
+            message_id: string | null;
+            /** Text */
+            text: string | null;
+            /** Wamid */
+            wamid: string;
+        };
         /**
          * Role
          * @enum {string}
          */
         Role: "owner" | "admin" | "agent";
+        /**
+         * SendIn
+         * @description One message from an agent. `{text}` alone is the original system's body.
+         */
+        SendIn: {
+            /** Caption */
+            caption?: string | null;
+            /** Filename */
+            filename?: string | null;
+            /** Interactive */
+            interactive?: {
+                [key: string]: unknown;
+            } | null;
+            /** Media Id */
+            media_id?: string | null;
+            /**
+             * Preview Url
+             * @default false
+             */
+            preview_url: boolean;
+            /**
+             * Reply To
+             * @description a message id
+             */
+            reply_to?: string | null;
+            template?: components["schemas"]["TemplateIn"] | null;
+            /** Text */
+            text?: string | null;
+            /**
+             * Type
+             * @default text
+             * @enum {string}
+             */
+            type: "text" | "template" | "interactive" | "image" | "video" | "audio" | "document" | "sticker";
+        };
+        /** SessionOut */
+        SessionOut: {
+            /** Flow Id */
+            flow_id: string | null;
+            /** Flow Name */
+            flow_name: string | null;
+            /** Id */
+            id: string;
+            /** Node Id */
+            node_id: string | null;
+            /** Status */
+            status: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Waiting */
+            waiting: boolean;
+        };
         /** SimulateIn */
         SimulateIn: {
             /**
@@ -1348,6 +1855,32 @@ export interface components {
              */
             success: boolean;
         };
+        /** TagsIn */
+        TagsIn: {
+            /** Tags */
+            tags: string[];
+        };
+        /** TemplateIn */
+        TemplateIn: {
+            /** Components */
+            components?: {
+                [key: string]: unknown;
+            }[];
+            /** Language */
+            language: string;
+            /** Name */
+            name: string;
+        };
+        /** ThreadOut */
+        ThreadOut: {
+            conversation: components["schemas"]["ConversationDetailOut"];
+            /** Has More After */
+            has_more_after: boolean;
+            /** Has More Before */
+            has_more_before: boolean;
+            /** Messages */
+            messages: components["schemas"]["MessageOut"][];
+        };
         /**
          * TriggerIn
          * @description Start a flow for a phone number (the original's manual trigger, with variables honoured).
@@ -1386,6 +1919,13 @@ export interface components {
         UserOut: {
             /** Email */
             email: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /** UserRef */
+        UserRef: {
             /** Id */
             id: string;
             /** Name */
@@ -1621,6 +2161,453 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoginOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_canned_api_canned_responses_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseListOut"];
+                };
+            };
+        };
+    };
+    create_canned_api_canned_responses_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedResponseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseEnvelopeOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    update_canned_api_canned_responses__response_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                response_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedResponseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponseEnvelopeOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_canned_api_canned_responses__response_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                response_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_conversations_api_conversations_get: {
+        parameters: {
+            query?: {
+                status?: ("open" | "pending" | "resolved")[] | null;
+                assignee?: string | null;
+                mode?: ("bot" | "human") | null;
+                tag?: string | null;
+                unread?: boolean;
+                q?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationListOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    conversation_counts_api_conversations_counts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationCountsOut"];
+                };
+            };
+        };
+    };
+    get_conversation_api_conversations__contact_id__get: {
+        parameters: {
+            query?: {
+                before?: string | null;
+                after?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThreadOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    send_message_api_conversations__contact_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageEnvelopeOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    update_conversation_api_conversations__contact_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationPatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    upload_media_api_conversations__contact_id__media_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_media_api_conversations__contact_id__media_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaUploadOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    add_note_api_conversations__contact_id__notes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageEnvelopeOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    mark_read_api_conversations__contact_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    resume_bot_api_conversations__contact_id__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    set_tags_api_conversations__contact_id__tags_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationOut"];
                 };
             };
             /** @description Invalid input */

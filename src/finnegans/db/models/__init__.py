@@ -9,6 +9,7 @@ from finnegans.db.models.flows import (
     FlowSimulation,
     FlowVersion,
 )
+from finnegans.db.models.inbox import CannedResponse
 from finnegans.db.models.messaging import Message, MessageStatus
 from finnegans.db.models.tasks import Task
 from finnegans.db.models.whatsapp import (
@@ -35,6 +36,7 @@ __all__ = [
     "AuthSession",
     "Broadcast",
     "BroadcastRecipient",
+    "CannedResponse",
     "Contact",
     "ContactTag",
     "Conversation",

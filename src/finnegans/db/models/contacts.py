@@ -60,7 +60,13 @@ class Conversation(IdMixin, TimestampMixin, Base):
     """Per-contact inbox state: who answers (bot or human), assignee, unread, the 24 h window."""
 
     __tablename__ = "conversations"
-    __table_args__ = (Index("ix_conversations_workspace_last", "workspace_id", "last_message_at"),)
+    __table_args__ = (
+        Index("ix_conversations_workspace_last", "workspace_id", "last_message_at"),
+        # The inbox's default view: one status, newest activity first.
+        Index(
+            "ix_conversations_workspace_status_last", "workspace_id", "status", "last_message_at"
+        ),
+    )
 
     workspace_id: Mapped[str] = workspace_fk()
     contact_id: Mapped[str] = mapped_column(

@@ -15,10 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.contacts.repository import ContactRepository
 from finnegans.context import AppContext, StoredInbound
-from finnegans.db.models import WebhookEvent, WhatsAppAccount
+from finnegans.db.models import Message, WebhookEvent, WhatsAppAccount
+from finnegans.inbox import events as inbox_events
 from finnegans.inbox.repository import ConversationRepository, MessageRepository
 from finnegans.jobs.task_queue import enqueue
 from finnegans.jobs.webhook_worker import AfterCommit
+from finnegans.kit.clock import utcnow
 from finnegans.kit.logging import get_logger
 from finnegans.whatsapp.inbound.events import (
     AccountUpdateEvent,
@@ -102,27 +104,34 @@ async def _store_inbound(
     )
     await session.flush()
     summary: dict[str, Any] = to_jsonable_python(event.summary)
-    message_id = await MessageRepository(session).insert_inbound(
-        {
-            "workspace_id": route.workspace_id,
-            "contact_id": contact.id,
-            "whatsapp_account_id": route.account_id,
-            "type": str(message.type),
-            "text": event.summary.text,
-            "wamid": message.id,
-            "created_at": message.timestamp,
-            "payload": {
-                "message": message.model_dump(mode="json", by_alias=True, exclude_none=True),
-                "summary": summary,
-            },
-        }
-    )
+    values: dict[str, Any] = {
+        "workspace_id": route.workspace_id,
+        "contact_id": contact.id,
+        "whatsapp_account_id": route.account_id,
+        "type": str(message.type),
+        "text": event.summary.text,
+        "wamid": message.id,
+        # Arrival order, not Meta's whole-second timestamp (kept in the payload): a customer's
+        # quick answer must not sort above the bot message it answers.
+        "created_at": utcnow(),
+        "payload": {
+            "message": message.model_dump(mode="json", by_alias=True, exclude_none=True),
+            "summary": summary,
+        },
+    }
+    message_id = await MessageRepository(session).insert_inbound(values)
     if message_id is None:
         log.info("webhook_duplicate_message", wamid=message.id)
         return None
-    await ConversationRepository(session).record_inbound(
-        route.workspace_id, contact.id, route.account_id, message.timestamp, event.summary.text
+    conversation = await ConversationRepository(session).record_inbound(
+        route.workspace_id, contact.id, route.account_id, values["created_at"],
+        event.summary.text, customer_sent_at=message.timestamp,
+    )  # fmt: skip
+    # The agents watching hear of it after commit (a transient row, only for its shape).
+    inbox_events.message_new(
+        session, Message(id=message_id, direction="inbound", status="delivered", **values)
     )
+    inbox_events.conversation_updated(session, conversation)
     # The flow engine's turn, queued in this transaction so a crash cannot lose it.
     enqueue(
         session,
