@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import BindParameter, Table, case, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from finnegans.db.base import new_id
+from finnegans.db.base import UTCDateTime, new_id
 from finnegans.db.models import Conversation, Message, PendingStatus
-from finnegans.kit.upsert import insert_ignoring_conflicts
+from finnegans.kit.clock import utcnow
+from finnegans.kit.upsert import insert_ignoring_conflicts, upsert_insert
 
 CUSTOMER_SERVICE_WINDOW = timedelta(hours=24)
 
@@ -24,6 +25,14 @@ _APPLIES_OVER: dict[str, tuple[str, ...]] = {
     "failed": ("pending", "sent"),
 }
 _TIME_COLUMN = {"sent": "sent_at", "delivered": "delivered_at", "read": "read_at"}
+# Core tables for the hot paths: no identity map, no per-object events, no flush.
+_messages: Table = Message.__table__  # type: ignore[assignment]
+_conversations: Table = Conversation.__table__  # type: ignore[assignment]
+
+
+def _at(value: datetime) -> BindParameter[datetime]:
+    """A timestamp parameter with our UTC column type (a bare datetime would skip it)."""
+    return literal(value, UTCDateTime())
 
 
 class MessageRepository:
@@ -54,34 +63,66 @@ class MessageRepository:
         error_code: int | None = None,
         error_title: str | None = None,
         error_details: str | None = None,
+        workspace_id: str | None = None,
     ) -> bool:
-        """Move a message's status forward; returns False when no message has this wamid."""
+        """Move a message's status forward; returns False when no message has this wamid.
+
+        In order (the common case) this is one UPDATE: the forward-only rule is its WHERE clause.
+        Only a status that does not move the message (late, duplicated) takes a second statement,
+        which still records its own time and tells whether the message exists.
+        """
         if status not in _APPLIES_OVER:
             return True  # an unknown status never regresses anything; nothing to do
-        exists = await self.session.execute(select(Message.id).where(Message.wamid == wamid))
-        if exists.scalar_one_or_none() is None:
-            return False
+        error = {"error_code": error_code, "error_title": error_title,
+                 "error_details": error_details}  # fmt: skip
+        if await self._move_status(wamid, status, occurred_at, error, workspace_id) is not None:
+            return True
+        return await self._record_status_time(wamid, status, occurred_at, workspace_id)
+
+    async def _move_status(
+        self,
+        wamid: str,
+        status: str,
+        occurred_at: datetime,
+        error: dict[str, Any],
+        workspace_id: str | None,
+    ) -> str | None:
+        """The forward-only UPDATE; returns the message id when the status moved."""
         values: dict[str, Any] = {"status": status, "status_updated_at": occurred_at}
         if status == "failed":
-            values |= {
-                "error_code": error_code,
-                "error_title": error_title,
-                "error_details": error_details,
-            }
-        await self.session.execute(
-            update(Message)
-            .where(Message.wamid == wamid, Message.status.in_(_APPLIES_OVER[status]))
-            .values(**values)
-        )
+            values |= error
         column = _TIME_COLUMN.get(status)
         if column is not None:
             # Each status keeps its own time even when it arrives out of order.
-            await self.session.execute(
-                update(Message)
-                .where(Message.wamid == wamid, getattr(Message, column).is_(None))
-                .values({column: occurred_at})
+            values[column] = func.coalesce(_messages.c[column], _at(occurred_at))
+        statement = (
+            update(_messages)
+            .where(_messages.c.wamid == wamid, _messages.c.status.in_(_APPLIES_OVER[status]))
+            .values(values)
+            .returning(_messages.c.id)
+        )
+        if workspace_id is not None:
+            statement = statement.where(_messages.c.workspace_id == workspace_id)
+        moved: str | None = (await self.session.execute(statement)).scalar_one_or_none()
+        return moved
+
+    async def _record_status_time(
+        self, wamid: str, status: str, occurred_at: datetime, workspace_id: str | None
+    ) -> bool:
+        """A status that does not move the message on: keep its time; False if no such message."""
+        column = _TIME_COLUMN.get(status)
+        if column is None:
+            statement: Any = select(_messages.c.id).where(_messages.c.wamid == wamid)
+        else:
+            statement = (
+                update(_messages)
+                .where(_messages.c.wamid == wamid)
+                .values({column: func.coalesce(_messages.c[column], _at(occurred_at))})
+                .returning(_messages.c.id)
             )
-        return True
+        if workspace_id is not None:
+            statement = statement.where(_messages.c.workspace_id == workspace_id)
+        return (await self.session.execute(statement)).scalar_one_or_none() is not None
 
     def add_pending_status(
         self, workspace_id: str, wamid: str, status: str, occurred_at: datetime, **error: Any
@@ -164,16 +205,57 @@ class ConversationRepository:
         account_id: str,
         at: datetime,
         preview: str | None,
-    ) -> Conversation:
-        conversation = await self.for_contact(workspace_id, contact_id)
-        conversation.whatsapp_account_id = account_id
-        conversation.unread_count += 1
-        if conversation.status == "resolved":
-            conversation.status = "open"
-        if conversation.last_message_at is None or at >= conversation.last_message_at:
-            conversation.last_message_at = at
-            conversation.last_message_preview = (preview or "")[:255] or None
-        window_end = at + CUSTOMER_SERVICE_WINDOW
-        if conversation.window_expires_at is None or window_end > conversation.window_expires_at:
-            conversation.window_expires_at = window_end
-        return conversation
+    ) -> None:
+        """Count an inbound message in the contact's conversation (created on first use).
+
+        One upsert instead of read-modify-write through the ORM: the rules (unread + 1, a
+        resolved conversation reopens, the latest message wins the preview, the window only
+        grows) are evaluated by the database against the current row.
+        """
+        insert = upsert_insert(self.session, _conversations)
+        new = insert.excluded
+        current = _conversations.c
+        now = utcnow()
+        later = or_(
+            current.last_message_at.is_(None), current.last_message_at <= new.last_message_at
+        )
+        statement = insert.values(
+            id=new_id(),
+            workspace_id=workspace_id,
+            contact_id=contact_id,
+            whatsapp_account_id=account_id,
+            mode="bot",
+            status="open",
+            unread_count=1,
+            last_message_at=at,
+            last_message_preview=(preview or "")[:255] or None,
+            window_expires_at=at + CUSTOMER_SERVICE_WINDOW,
+            created_at=now,
+            updated_at=now,
+        ).on_conflict_do_update(
+            index_elements=[current.contact_id],
+            set_={
+                "whatsapp_account_id": new.whatsapp_account_id,
+                "unread_count": current.unread_count + 1,
+                "status": case((current.status == "resolved", "open"), else_=current.status),
+                "last_message_at": case(
+                    (later, new.last_message_at), else_=current.last_message_at
+                ),
+                "last_message_preview": case(
+                    (later, new.last_message_preview), else_=current.last_message_preview
+                ),
+                "window_expires_at": case(
+                    (
+                        or_(
+                            current.window_expires_at.is_(None),
+                            current.window_expires_at < new.window_expires_at,
+                        ),
+                        new.window_expires_at,
+                    ),
+                    else_=current.window_expires_at,
+                ),
+                "updated_at": new.updated_at,
+            },
+            where=current.workspace_id == workspace_id,  # never touch another tenant's row
+        )
+        await self.session.execute(statement)
