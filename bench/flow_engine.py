@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import resource
 import statistics
 import tempfile
 import time
@@ -112,14 +113,22 @@ async def bench_replies(database_url: str | None, rate: float, seconds: float) -
         assert emulator is not None
         total = int(rate * seconds)
         sent_at: dict[str, float] = {}
+        for i in range(total):
+            emulator.add_customer(f"549110{i:07d}", profile_name=f"C{i}")
+        cpu_before = _cpu_seconds()
         started = time.perf_counter()
+        wall_started = time.time()
+        late: list[float] = []
         for i in range(total):
             wa_id = f"549110{i:07d}"
-            emulator.add_customer(wa_id, profile_name=f"C{i}")
             delay = started + i / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            sent_at[wa_id] = time.time()
+            else:
+                late.append(-delay)
+            # Open loop: latency counts from the SCHEDULED send time, so a late send (a busy
+            # event loop) counts against the server instead of hiding it.
+            sent_at[wa_id] = wall_started + i / rate
             await emulator.customer_sends(phone_number_id, wa_id, "hola")
         send_elapsed = time.perf_counter() - started
         deadline = time.perf_counter() + 120
@@ -135,6 +144,8 @@ async def bench_replies(database_url: str | None, rate: float, seconds: float) -
                     latencies[wa_id] = replies[0].timestamp - at
                     if len(replies) > 1:
                         raise AssertionError(f"{wa_id} got {len(replies)} replies")
+        busy = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_before
     values = sorted(latencies.values())
     backend = "PostgreSQL" if database_url else "SQLite"
     if not values:
@@ -142,9 +153,18 @@ async def bench_replies(database_url: str | None, rate: float, seconds: float) -
         return
     p50 = statistics.median(values) * 1000
     p95 = values[int(0.95 * (len(values) - 1))] * 1000
+    p99 = values[int(0.99 * (len(values) - 1))] * 1000
     print(f"{backend}: {total} conversations at {total / send_elapsed:.0f}/s offered; "
           f"replies {len(values)}/{total}; latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-          f"max {values[-1] * 1000:.0f} ms")  # fmt: skip
+          f"p99 {p99:.0f} ms, max {values[-1] * 1000:.0f} ms; sends late {len(late)} "
+          f"(max {max(late, default=0) * 1000:.0f} ms); process CPU {cpu:.1f} s in {busy:.1f} s "
+          f"= {cpu / max(len(values), 1) * 1000:.1f} ms per conversation")  # fmt: skip
+
+
+def _cpu_seconds() -> float:
+    """CPU of this process (all threads: the app, the emulator, aiosqlite's thread)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:

@@ -32,6 +32,10 @@ MAX_ATTEMPTS = 8
 ACK_ACTIVITY_SECONDS = 0.1
 PACE_ABOVE_PER_SECOND = 100
 REST_PER_BUSY_SECOND = 2.0
+# Events per processing transaction. One event per transaction paid a commit (and, on SQLite,
+# a turn of the write lock) per webhook; a batch shares them. Bounded so the transaction an ack
+# may queue behind stays short.
+BATCH = 64
 AfterCommit = Callable[[], Awaitable[None]]
 # Processes the given events inside the caller's transaction; returns work to run after commit.
 Processor = Callable[[AsyncSession, list[str]], Awaitable[AfterCommit | None]]
@@ -44,7 +48,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 class WebhookWorker:
     def __init__(
-        self, db: Database, processor: Processor, *, batch: int = 1, poll_seconds: float = 1.0
+        self, db: Database, processor: Processor, *, batch: int = BATCH, poll_seconds: float = 1.0
     ) -> None:
         self.db = db
         self.processor = processor
