@@ -5,7 +5,8 @@ import { RegisterPage } from "./features/auth/RegisterPage";
 import { InvitePage } from "./features/auth/InvitePage";
 import { AppShell } from "./features/shell/AppShell";
 import { OverviewPage } from "./features/overview/OverviewPage";
-import { BroadcastsPage, ContactsPage, InboxPage } from "./features/placeholders/ComingSoonPages";
+import { BroadcastsPage, ContactsPage } from "./features/placeholders/ComingSoonPages";
+import { InboxPage } from "./features/inbox/InboxPage";
 import { FlowsListPage } from "./features/flows/FlowsListPage";
 import { FlowBuilderRoute } from "./features/flows/FlowBuilderRoute";
 import { NotFoundPage } from "./features/placeholders/NotFoundPage";
@@ -34,7 +35,7 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <OverviewPage /> },
           { path: "flows", element: <FlowsListPage /> },
-          { path: "inbox", element: <InboxPage /> },
+          { path: "inbox/:contactId?", element: <InboxPage /> },
           { path: "simulator", element: <SimulatorPage /> },
           { path: "contacts", element: <ContactsPage /> },
           { path: "broadcasts", element: <BroadcastsPage /> },

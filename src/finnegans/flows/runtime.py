@@ -344,7 +344,7 @@ async def _hand_off(
         if member.scalar_one_or_none() is not None:  # never assign to another tenant's user
             conversation.assignee_id = effect.assignee_id
     await session.flush()
-    inbox_events.conversation_updated(session, conversation)
+    await inbox_events.conversation_updated(session, conversation)
     if effect.return_after_minutes > 0:
         enqueue(
             session, kind="timer", workspace_id=contact.workspace_id, contact_id=contact.id,

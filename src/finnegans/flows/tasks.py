@@ -173,7 +173,7 @@ async def handle_timer(ctx: AppContext, ref: TaskRef) -> None:
             conversation = await _conversation(session, contact.id)
             if conversation is not None:
                 conversation.mode = "bot"
-                inbox_events.conversation_updated(session, conversation)
+                await inbox_events.conversation_updated(session, conversation)
             result = engine.resume(state_of(current), view)
         else:
             result = engine.fire_timer(state_of(current), view, kind)
@@ -214,7 +214,7 @@ async def handle_resume(ctx: AppContext, ref: TaskRef) -> None:
         conversation = await _conversation(session, contact.id)
         if conversation is not None:
             conversation.mode = "bot"
-            inbox_events.conversation_updated(session, conversation)
+            await inbox_events.conversation_updated(session, conversation)
         version = await _version(session, current)
         result = engine_for(version).resume(state_of(current), await contact_view(session, contact))
         await apply_result(session, current, contact, result)

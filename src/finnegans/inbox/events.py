@@ -10,16 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic_core import to_jsonable_python
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from finnegans.db.models import Conversation, Message
+from finnegans.db.models import Conversation, Message, User
 from finnegans.inbox.schemas import UserRef
 from finnegans.inbox.views import conversation_changes, message_out
 from finnegans.realtime.rooms import conversation_room, workspace_room
 
 
-def _emit(session: AsyncSession, event: str, data: dict[str, Any], room: str) -> None:
+def _listening_hub(session: AsyncSession, room: str) -> Any:
+    """The realtime hub, when someone may hear `room` (so idle installs build no payloads)."""
     hub = session.info.get("realtime")
+    return hub if hub is not None and hub.has_audience(room) else None
+
+
+def _emit(session: AsyncSession, event: str, data: dict[str, Any], room: str) -> None:
+    hub = _listening_hub(session, room)
     if hub is not None:
         hub.emit_after_commit(session, event, to_jsonable_python(data), room=room)
 
@@ -55,7 +62,16 @@ def status_changed(
     _emit(session, "message:status", data, conversation_room(workspace_id, contact_id))
 
 
-def conversation_updated(session: AsyncSession, conversation: Conversation) -> None:
-    data = {"contact_id": conversation.contact_id,
-            "conversation": conversation_changes(conversation)}  # fmt: skip
-    _emit(session, "conversation:updated", data, workspace_room(conversation.workspace_id))
+async def conversation_updated(session: AsyncSession, conversation: Conversation) -> None:
+    """The conversation's list row as it now is (status, mode, assignee, unread, last message,
+    window): clients merge it into their list, or re-fetch."""
+    room = workspace_room(conversation.workspace_id)
+    if _listening_hub(session, room) is None:
+        return
+    assignee = None
+    if conversation.assignee_id:
+        name = await session.scalar(select(User.name).where(User.id == conversation.assignee_id))
+        assignee = {"id": conversation.assignee_id, "name": name or ""}
+    row = {**conversation_changes(conversation), "assignee": assignee}
+    _emit(session, "conversation:updated", {"contact_id": conversation.contact_id,
+                                            "conversation": row}, room)  # fmt: skip

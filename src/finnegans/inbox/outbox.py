@@ -77,6 +77,7 @@ async def queue_message(
     session_id: str | None = None,
     node_id: str | None = None,
     sent_by: UserRef | None = None,
+    media_file: dict[str, Any] | None = None,
 ) -> Message:
     """Record an outbound message as pending and queue its send (in the caller's transaction).
 
@@ -92,7 +93,12 @@ async def queue_message(
         direction="outbound",
         type=str(payload.get("type") or "text"),
         text=preview_text(payload),
-        payload={"graph": payload, **({"node_id": node_id} if node_id else {})},
+        payload={
+            "graph": payload,
+            **({"node_id": node_id} if node_id else {}),
+            # The local copy of an agent's attachment, so the thread can show it.
+            **({"media_file": media_file} if media_file else {}),
+        },
         status="pending",
         created_at=utcnow(),
     )
@@ -109,7 +115,7 @@ async def queue_message(
         workspace_id, contact_id, message.created_at, message.text
     )
     events.message_new(session, message, sent_by)
-    events.conversation_updated(session, conversation)
+    await events.conversation_updated(session, conversation)
     return message
 
 

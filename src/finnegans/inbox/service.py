@@ -154,10 +154,8 @@ async def send(
     sent_by = UserRef(id=principal.user.id, name=principal.user.name) if principal.user else None
     message = await queue_message(
         session, workspace_id=principal.workspace_id, contact_id=contact.id, payload=payload,
-        sent_by=sent_by,
+        sent_by=sent_by, media_file=upload["media_file"] if upload else None,
     )  # fmt: skip
-    if upload is not None:
-        message.payload = {**message.payload, "media_file": upload["media_file"]}
     idle = ctx.settings.inbox_return_to_bot_minutes
     if idle > 0:
         enqueue(session, workspace_id=principal.workspace_id, kind="return_to_bot",
@@ -210,7 +208,7 @@ async def patch(
     elif data.mode == "human":
         conversation.mode = "human"
     await session.flush()
-    events.conversation_updated(session, conversation)
+    await events.conversation_updated(session, conversation)
     return conversation, contact
 
 
@@ -238,7 +236,7 @@ async def mark_read(
         enqueue(session, workspace_id=principal.workspace_id, kind="read_receipt",
                 contact_id=contact.id, message_id=last_inbound)  # fmt: skip
     if had_unread:
-        events.conversation_updated(session, conversation)
+        await events.conversation_updated(session, conversation)
     return conversation, contact
 
 
@@ -270,7 +268,7 @@ async def _give_back(session: AsyncSession, conversation: Conversation, contact:
         enqueue(session, workspace_id=contact.workspace_id, kind="resume",
                 contact_id=contact.id, session_id=current.id)  # fmt: skip
     await session.flush()
-    events.conversation_updated(session, conversation)
+    await events.conversation_updated(session, conversation)
 
 
 async def return_to_bot_if_idle(ctx: AppContext, ref: TaskRef) -> None:
@@ -308,5 +306,5 @@ async def set_tags(
     current = set((await tags_of(session, [contact.id]))[contact.id])
     await change_tags(session, contact, add=tuple(t for t in tags if t not in current),
                       remove=tuple(t for t in current if t not in tags))  # fmt: skip
-    events.conversation_updated(session, conversation)
+    await events.conversation_updated(session, conversation)
     return conversation, contact

@@ -107,4 +107,5 @@ def conversation_changes(conversation: Conversation) -> dict[str, Any]:
         "last_activity": conversation.last_message_at,
         "last_message": conversation.last_message_preview,
         "window_expires_at": conversation.window_expires_at,
+        "window_open": window_open(conversation),
     }

@@ -36,6 +36,10 @@ REST_PER_BUSY_SECOND = 2.0
 # a turn of the write lock) per webhook; a batch shares them. Bounded so the transaction an ack
 # may queue behind stays short.
 BATCH = 64
+# While webhooks flood in, a batch is this small instead: SQLite statements run on the event
+# loop's thread (db/sqlite_inline.py), so a 64-event transaction would hold both the loop and
+# the write lock for hundreds of milliseconds, and every ack would wait behind it.
+FLOOD_BATCH = 4
 AfterCommit = Callable[[], Awaitable[None]]
 # Processes the given events inside the caller's transaction; returns work to run after commit.
 Processor = Callable[[AsyncSession, list[str]], Awaitable[AfterCommit | None]]
@@ -95,11 +99,7 @@ class WebhookWorker:
             except Exception:  # keep the worker alive through database hiccups
                 log.exception("webhook_worker_error")
                 processed = 0
-            if (
-                processed
-                and time.monotonic() - self._last_notified < ACK_ACTIVITY_SECONDS
-                and max(self._arrival_rate, self._window_count) >= PACE_ABOVE_PER_SECOND
-            ):
+            if processed and self._flooded():
                 # Webhooks are arriving at this process: acknowledging them comes first. Rest
                 # twice as long as the batch took, so processing gets at most a third of the
                 # event loop (and of the SQLite write lock) while they do. Unpaced, a busy loop
@@ -110,6 +110,13 @@ class WebhookWorker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
                 self._wake.clear()
+
+    def _flooded(self) -> bool:
+        """Are webhooks arriving at this process right now, fast enough that acks come first?"""
+        return (
+            time.monotonic() - self._last_notified < ACK_ACTIVITY_SECONDS
+            and max(self._arrival_rate, self._window_count) >= PACE_ABOVE_PER_SECOND
+        )
 
     async def _yield_to_requests(self) -> None:
         """Acknowledging webhooks matters more than processing them: while request handlers
@@ -163,7 +170,8 @@ class WebhookWorker:
         ids: list[str] = []
         try:
             async with self.db.unit_of_work() as session:
-                ids = list((await session.execute(self._due(self.batch, only_id))).scalars())
+                limit = min(self.batch, FLOOD_BATCH) if self._flooded() else self.batch
+                ids = list((await session.execute(self._due(limit, only_id))).scalars())
                 if not ids:
                     return 0
                 after_commit = await self.processor(session, ids)

@@ -71,6 +71,29 @@ async def test_agents_hear_messages_ticks_and_conversation_changes(live: LiveSer
         inbound = await agent.next("message:new")
         assert inbound["message"]["direction"] == "inbound"
         assert inbound["message"]["text"] == "gracias"
+        # A send WhatsApp refuses shows its failure live too (here: its window closed while
+        # ours still looked open, and the number reports it synchronously).
+        phone_number_id = account.json()["phoneNumberId"]
+        for mode in ("sync", "async"):  # refused at the send, or by a `failed` webhook after
+            emulator.faults = emulator.faults.model_copy(update={"window_error": mode})
+            emulator.close_window(phone_number_id, wa_id)
+            url = f"/api/conversations/{contact_id}"
+            doomed = await live.http.post(url, headers=owner.auth, json={"text": "¿Te llegó?"})
+            doomed_id = doomed.json()["message"]["id"]
+            await settle(live.app)
+            async with asyncio.timeout(10):
+                while True:
+                    status = await agent.next("message:status")
+                    if status["message_id"] == doomed_id and status["status"] == "failed":
+                        break
+            assert status["error"]["code"] == 131047, mode
+
+        # The list row carries the assignee's name and the window, like the REST summary.
+        row = None
+        while row is None or row["conversation"]["assignee"] is None:
+            row = await agent.next("conversation:updated")
+        assert row["conversation"]["assignee"] == {"id": owner.id, "name": "Ana Owner"}
+        assert row["conversation"]["window_open"] is True
         assert await nothing_more(stranger, "conversation:updated")
         assert await nothing_more(stranger, "message:new", wait=0.1)
         denied = await stranger.call("join:conversation", {"contact_id": contact_id})

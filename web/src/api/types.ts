@@ -189,3 +189,86 @@ export type LegacySettings = Schemas["LegacySettingsOut"];
 export type LegacySettingsWrite = Schemas["LegacySettingsIn"];
 /** DELETE /api/settings: cleared field → true. */
 export type LegacySettingsCleared = Record<string, boolean>;
+
+// ---------------------------------------------------------------- inbox (docs/inbox.md)
+
+export type ConversationStatus = Schemas["ConversationSummaryOut"]["status"];
+export type ConversationMode = Schemas["ConversationSummaryOut"]["mode"];
+export type UserRef = Schemas["UserRef"];
+
+/** One row of the inbox list. `assignee` is null when unassigned. */
+export type ConversationSummary = Schemas["ConversationSummaryOut"];
+export type ConversationContact = Schemas["ContactOut"];
+/** The contact's live flow session; `waiting` = it waits for the customer's reply. */
+export type ConversationSession = Schemas["SessionOut"];
+export type ConversationDetail = Schemas["ConversationDetailOut"];
+
+export type MessageDirection = Schemas["MessageOut"]["direction"];
+/** "pending" → "sent" → "delivered" → "read" ("played" for voice), or "failed" (client-side names). */
+export type MessageStatus = "pending" | "sent" | "delivered" | "read" | "played" | "failed" | (string & {});
+export type MessageError = Schemas["MessageErrorOut"];
+export type ReplyTo = Schemas["ReplyToOut"];
+
+/**
+ * A message of a thread. `payload`: inbound → `{message: <Meta's message object>, summary}`;
+ * outbound → `{graph: <the Graph API payload sent>}`; `direction: "note"` is a private note.
+ */
+export type InboxMessage = Schemas["MessageOut"];
+
+/** Client-side: the query string of GET /api/conversations (`status` is repeatable). */
+export interface ConversationListQuery {
+  status?: ConversationStatus[];
+  /** "me", "unassigned" or a user id. */
+  assignee?: string;
+  mode?: ConversationMode;
+  tag?: string;
+  unread?: boolean;
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export type ConversationListResponse = Schemas["ConversationListOut"];
+export type ConversationCounts = Schemas["ConversationCountsOut"];
+export type ConversationThreadResponse = Schemas["ThreadOut"];
+export type TemplateSend = Schemas["TemplateIn"];
+
+/** POST /api/conversations/{contactId}. `type` defaults to "text", `preview_url` to false. */
+export type SendMessageRequest = Omit<Schemas["SendIn"], "type" | "preview_url"> & {
+  type?: Schemas["SendIn"]["type"];
+  preview_url?: boolean;
+};
+
+export type MessageEnvelope = Schemas["MessageEnvelopeOut"];
+export type ConversationEnvelope = Schemas["ConversationOut"];
+export type UpdateConversationRequest = Schemas["ConversationPatchIn"];
+export type UploadedMedia = Schemas["MediaUploadOut"];
+
+export type CannedResponse = Schemas["CannedResponseOut"];
+export type CannedResponseList = Schemas["CannedResponseListOut"];
+
+// Client-side: Socket.IO server → client events (docs/inbox.md §3); not in the OpenAPI schema.
+
+export interface MessageNewEvent {
+  contact_id: Id;
+  message: InboxMessage;
+}
+
+export interface MessageStatusEvent {
+  contact_id: Id;
+  message_id: Id;
+  wamid: string | null;
+  status: MessageStatus;
+  error: MessageError | null;
+}
+
+export interface TypingEvent {
+  contact_id: Id;
+  user: UserRef;
+}
+
+/** `conversation` carries the row's fields; the server names the assignee by `assignee_id`. */
+export interface ConversationUpdatedEvent {
+  contact_id: Id;
+  conversation?: Partial<ConversationSummary> & { assignee_id?: Id | null };
+}

@@ -130,7 +130,7 @@ async def _store_inbound(
     inbox_events.message_new(
         session, Message(id=message_id, direction="inbound", status="delivered", **values)
     )
-    inbox_events.conversation_updated(session, conversation)
+    await inbox_events.conversation_updated(session, conversation)
     # The flow engine's turn, queued in this transaction so a crash cannot lose it.
     enqueue(
         session,

@@ -1,15 +1,14 @@
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
-import { Inbox, Megaphone, Users, Workflow, type LucideIcon } from "lucide-react";
+import { Megaphone, Users, Workflow, type LucideIcon } from "lucide-react";
 import { buttonClasses } from "../../components/Button";
 import { PageHeader } from "../../components/Card";
 import { EmptyState } from "../../components/EmptyState";
 
-type Area = "flows" | "inbox" | "contacts" | "broadcasts";
+type Area = "flows" | "contacts" | "broadcasts";
 
 const ICONS: Record<Area, LucideIcon> = {
   flows: Workflow,
-  inbox: Inbox,
   contacts: Users,
   broadcasts: Megaphone,
 };
@@ -31,6 +30,5 @@ function AreaPage({ area }: { area: Area }) {
   );
 }
 
-export const InboxPage = () => <AreaPage area="inbox" />;
 export const ContactsPage = () => <AreaPage area="contacts" />;
 export const BroadcastsPage = () => <AreaPage area="broadcasts" />;

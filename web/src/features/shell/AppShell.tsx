@@ -18,6 +18,8 @@ import { Logo } from "../../components/Logo";
 import { LanguageSwitcher } from "../../components/LanguageSwitcher";
 import { cx } from "../../lib/format";
 import { useSession } from "../auth/session";
+import { useQuery } from "@tanstack/react-query";
+import { inboxApi, inboxKeys } from "../inbox/api";
 import { UserMenu } from "./UserMenu";
 
 type NavKey = "overview" | "flows" | "inbox" | "simulator" | "contacts" | "broadcasts" | "settings";
@@ -37,8 +39,20 @@ export function AppShell() {
   const session = useSession();
   const location = useLocation();
   const [drawerOpen, setDrawerOpen] = useState(false);
+  // The inbox uses the whole content area (three panes, its own scrolling).
+  const fullBleed = location.pathname === "/inbox" || location.pathname.startsWith("/inbox/");
 
   useEffect(() => setDrawerOpen(false), [location.pathname]);
+
+  // Unread conversations on the Inbox item (the inbox itself keeps this query fresh).
+  const inboxCounts = useQuery({
+    queryKey: inboxKeys.counts,
+    queryFn: inboxApi.counts,
+    refetchInterval: 30_000,
+    staleTime: 10_000,
+    retry: false,
+  });
+  const unread = inboxCounts.data?.unread ?? 0;
 
   useEffect(() => {
     if (!drawerOpen) return;
@@ -118,6 +132,15 @@ export function AppShell() {
                         aria-hidden
                       />
                       {t(`nav.${key}`)}
+                      {key === "inbox" && unread > 0 ? (
+                        <span
+                          data-testid="nav-inbox-unread"
+                          aria-label={t("inbox.navUnread", { count: unread })}
+                          className="ml-auto flex h-5 min-w-5 items-center justify-center rounded-full bg-brand-600 px-1.5 text-[10px] font-bold text-white tabular-nums"
+                        >
+                          {unread > 99 ? "99+" : unread}
+                        </span>
+                      ) : null}
                     </>
                   )}
                 </NavLink>
@@ -156,7 +179,14 @@ export function AppShell() {
           <LanguageSwitcher />
           <UserMenu />
         </header>
-        <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:px-8 sm:py-8">
+        <main
+          id="main"
+          className={
+            fullBleed
+              ? "h-[calc(100dvh-3.5rem)] w-full min-w-0 overflow-hidden"
+              : "mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:px-8 sm:py-8"
+          }
+        >
           <Outlet />
         </main>
       </div>

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Check, CheckCheck, Clock3, ExternalLink, FileText, List, MapPin, Mic, UserRound, Video } from "lucide-react";
 import { sandboxApi } from "../../api/endpoints";
-import type { Id, SandboxMessage } from "../../api/types";
+import type { Id, SandboxMessage, SandboxTemplateRendering } from "../../api/types";
 import { cx } from "../../lib/format";
 import i18n from "../../i18n";
 import {
@@ -11,6 +11,7 @@ import {
   failureReason,
   interactiveHeaderText,
   isMediaKind,
+  listSections,
   messageKind,
   replyButtons,
   str,
@@ -77,16 +78,16 @@ export function Ticks({ message }: { message: SandboxMessage }) {
 function MediaContent({
   kind,
   media,
-  accountId,
+  mediaSrc,
+  renderText,
 }: {
   kind: MediaKind;
   media: unknown;
-  accountId: Id;
+  mediaSrc: (media: unknown) => string | null;
+  renderText: (text: string) => ReactNode;
 }) {
   const { t } = useTranslation();
-  const id = str(at(media, "id"));
-  const link = str(at(media, "link"));
-  const src = id ? sandboxApi.mediaUrl(accountId, id) : link;
+  const src = mediaSrc(media);
   const caption = str(at(media, "caption"));
   const filename = str(at(media, "filename"));
   const label = t(`simulator.message.${kind}`);
@@ -129,6 +130,8 @@ function MediaContent({
         href={src}
         target="_blank"
         rel="noreferrer"
+        download={filename || true}
+        data-testid="wa-document"
         className="flex items-center gap-2 rounded-md bg-black/5 px-2.5 py-2 text-zinc-800 hover:bg-black/10"
       >
         <FileText className="size-5 shrink-0 text-zinc-500" aria-hidden />
@@ -139,7 +142,7 @@ function MediaContent({
   return (
     <>
       {body}
-      {caption ? <p className="mt-1 whitespace-pre-wrap break-words">{caption}</p> : null}
+      {caption ? <p className="mt-1 whitespace-pre-wrap break-words">{renderText(caption)}</p> : null}
     </>
   );
 }
@@ -180,32 +183,70 @@ function contactNames(contacts: unknown): string {
     .join(", ");
 }
 
+function contactPhones(contacts: unknown): string[] {
+  return arr(contacts).flatMap((c) =>
+    arr(at(c, "phones")).map((phone) => str(at(phone, "phone")) ?? str(at(phone, "wa_id")) ?? ""),
+  ).filter(Boolean);
+}
+
 interface BubbleActions {
   onReplyButton: (message: SandboxMessage, buttonId: string) => void;
   onOpenList: (message: SandboxMessage) => void;
   busy: boolean;
 }
 
+/** A WhatsApp message as raw JSON, whatever stored it (simulator or inbox). */
+export interface WhatsAppView {
+  /** "inbound" = written by the customer. */
+  direction: "inbound" | "outbound";
+  /** Meta's inbound message object, or the Graph API body that was sent. */
+  payload: Record<string, unknown>;
+  /** Fallback when the payload has no `type`. */
+  type: string;
+  /** How the emulator rendered a sent template, if known. */
+  template?: SandboxTemplateRendering | null;
+}
+
+export interface WhatsAppContentOptions {
+  /** URL of a media object's bytes (image, video, audio, document, sticker), if any. */
+  mediaSrc: (media: unknown) => string | null;
+  /** Formats message text (default: as is). */
+  renderText?: (text: string) => ReactNode;
+  /** Interactive actions (the simulator's customer can tap); read-only buttons without them. */
+  onReplyButton?: (buttonId: string) => void;
+  onOpenList?: () => void;
+  busy?: boolean;
+}
+
+const plainText = (text: string): ReactNode => text;
+
 /** The content of one bubble plus, for interactive messages, its buttons below. */
-function useBubbleContent(message: SandboxMessage, accountId: Id, actions: BubbleActions) {
+export function useWhatsAppContent(view: WhatsAppView, options: WhatsAppContentOptions) {
   const { t } = useTranslation();
-  const p = message.payload;
-  const kind = messageKind(message);
+  const p = view.payload;
+  const kind = str(at(p, "type")) ?? view.type;
+  const renderText = options.renderText ?? plainText;
+  const message = view;
+  const actions = options;
   let content: ReactNode;
   let footer: ReactNode = null;
   let interactiveType: string | null = null;
 
   if (kind === "text") {
-    content = <Text>{str(at(p, "text", "body")) ?? str(at(p, "text")) ?? ""}</Text>;
+    content = <Text>{renderText(str(at(p, "text", "body")) ?? str(at(p, "text")) ?? "")}</Text>;
   } else if (isMediaKind(kind)) {
-    content = <MediaContent kind={kind} media={at(p, kind)} accountId={accountId} />;
+    content = <MediaContent kind={kind} media={at(p, kind)} mediaSrc={options.mediaSrc} renderText={renderText} />;
   } else if (kind === "location") {
     content = <LocationContent location={at(p, "location")} />;
   } else if (kind === "contacts") {
+    const phones = contactPhones(at(p, "contacts"));
     content = (
       <span className="flex items-center gap-2">
-        <UserRound className="size-5 text-zinc-500" aria-hidden />
-        {t("simulator.message.contacts", { names: contactNames(at(p, "contacts")) || "—" })}
+        <UserRound className="size-5 shrink-0 text-zinc-500" aria-hidden />
+        <span className="min-w-0">
+          <span className="block">{t("simulator.message.contacts", { names: contactNames(at(p, "contacts")) || "—" })}</span>
+          {phones.length > 0 ? <span className="block text-xs text-zinc-600">{phones.join(", ")}</span> : null}
+        </span>
       </span>
     );
   } else if (kind === "reaction") {
@@ -217,12 +258,14 @@ function useBubbleContent(message: SandboxMessage, accountId: Id, actions: Bubbl
     const rendering = message.template ?? null;
     const name = str(at(p, "template", "name")) ?? "";
     const body = rendering?.body ? rendering.body : null;
+    const params = templateParameters(at(p, "template"));
     content = (
       <>
         {rendering?.header ? <p className="mb-1 font-semibold">{rendering.header}</p> : null}
         <Text className={body ? undefined : "text-zinc-600 italic"}>
-          {body ?? t("simulator.message.template", { name })}
+          {body ? renderText(body) : t("simulator.message.template", { name })}
         </Text>
+        {!body && params.length > 0 ? <p className="text-xs text-zinc-600">{params.join(" · ")}</p> : null}
         {rendering?.footer ? <p className="mt-1 text-xs text-zinc-500">{rendering.footer}</p> : null}
       </>
     );
@@ -274,7 +317,7 @@ function useBubbleContent(message: SandboxMessage, accountId: Id, actions: Bubbl
         <>
           {header ? <p className="mb-1 font-semibold">{header}</p> : null}
           {body ? (
-            <Text>{body}</Text>
+            <Text>{renderText(body)}</Text>
           ) : (
             <Text className="text-zinc-600 italic">
               {t("simulator.message.interactive", { type: interactiveType ?? "?" })}
@@ -285,7 +328,19 @@ function useBubbleContent(message: SandboxMessage, accountId: Id, actions: Bubbl
       );
       const pill =
         "flex w-full items-center justify-center gap-1.5 rounded-lg bg-white px-3 py-2 text-center text-sm font-medium text-sky-700 shadow-sm";
-      if (interactiveType === "button") {
+      const onReplyButton = actions.onReplyButton;
+      const onOpenList = actions.onOpenList;
+      if (interactiveType === "button" && !onReplyButton) {
+        footer = (
+          <div className="mt-0.5 grid gap-0.5" data-testid="wa-buttons">
+            {replyButtons(interactive).map((b) => (
+              <span key={b.id} data-id={b.id} className={pill}>
+                {b.title}
+              </span>
+            ))}
+          </div>
+        );
+      } else if (interactiveType === "button" && onReplyButton) {
         footer = (
           <div className="mt-0.5 grid gap-0.5">
             {replyButtons(interactive).map((b) => (
@@ -295,7 +350,7 @@ function useBubbleContent(message: SandboxMessage, accountId: Id, actions: Bubbl
                 data-testid="sim-reply-button"
                 data-id={b.id}
                 disabled={actions.busy}
-                onClick={() => actions.onReplyButton(message, b.id)}
+                onClick={() => onReplyButton(b.id)}
                 className={cx(pill, "hover:bg-zinc-50 disabled:opacity-60")}
               >
                 {b.title}
@@ -303,14 +358,36 @@ function useBubbleContent(message: SandboxMessage, accountId: Id, actions: Bubbl
             ))}
           </div>
         );
-      } else if (interactiveType === "list") {
+      } else if (interactiveType === "list" && !onOpenList) {
+        footer = (
+          <div className="mt-0.5 rounded-lg bg-white px-3 py-2 text-sm shadow-sm" data-testid="wa-list">
+            <p className="mb-1 flex items-center gap-1.5 font-medium text-sky-700">
+              <List className="size-4" aria-hidden />
+              {str(at(interactive, "action", "button")) ?? t("simulator.list.title")}
+            </p>
+            {listSections(interactive).map((section, i) => (
+              <div key={i} className="mt-1">
+                {section.title ? <p className="text-[11px] font-semibold text-zinc-500 uppercase">{section.title}</p> : null}
+                <ul className="divide-y divide-zinc-100">
+                  {section.rows.map((row) => (
+                    <li key={row.id} className="py-1">
+                      <span className="block">{row.title}</span>
+                      {row.description ? <span className="block text-xs text-zinc-500">{row.description}</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+          </div>
+        );
+      } else if (interactiveType === "list" && onOpenList) {
         footer = (
           <div className="mt-0.5">
             <button
               type="button"
               data-testid="sim-list-open"
               disabled={actions.busy}
-              onClick={() => actions.onOpenList(message)}
+              onClick={() => onOpenList()}
               className={cx(pill, "hover:bg-zinc-50 disabled:opacity-60")}
             >
               <List className="size-4" aria-hidden />
@@ -341,6 +418,28 @@ function useBubbleContent(message: SandboxMessage, accountId: Id, actions: Bubbl
     content = <Text className="text-zinc-600 italic">{t("simulator.message.unsupported", { type: kind })}</Text>;
   }
   return { kind, content, footer, interactiveType };
+}
+
+/** "name=value" texts of a template's body parameters (what was filled in). */
+function templateParameters(template: unknown): string[] {
+  return arr(at(template, "components")).flatMap((component) =>
+    arr(at(component, "parameters")).map((param) => str(at(param, "text")) ?? "").filter(Boolean),
+  );
+}
+
+function useBubbleContent(message: SandboxMessage, accountId: Id, actions: BubbleActions) {
+  return useWhatsAppContent(
+    { direction: message.direction === "inbound" ? "inbound" : "outbound", payload: message.payload, type: messageKind(message), template: message.template },
+    {
+      mediaSrc: (media) => {
+        const id = str(at(media, "id"));
+        return id ? sandboxApi.mediaUrl(accountId, id) : str(at(media, "link"));
+      },
+      onReplyButton: (buttonId) => actions.onReplyButton(message, buttonId),
+      onOpenList: () => actions.onOpenList(message),
+      busy: actions.busy,
+    },
+  );
 }
 
 export function MessageBubble({
