@@ -15,8 +15,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from finnegans.db.sqlite_inline import connect_inline
-
 SQLITE_WRITE_OPTION = "finnegans_sqlite_write"
 
 
@@ -35,15 +33,7 @@ def create_engine(url: str, *, for_migrations: bool = False, echo: bool = False)
 
 
 def _create_sqlite_engine(url: str, *, for_migrations: bool, echo: bool) -> AsyncEngine:
-    # Statements run on the event loop's thread (db/sqlite_inline.py); migrations keep plain
-    # aiosqlite, which waits for a busy database inside SQLite.
-    connect_args: dict[str, Any] = (
-        {"timeout": 30} if for_migrations else {"async_creator_fn": connect_inline}
-    )
-    engine = create_async_engine(
-        url, echo=echo, connect_args=connect_args, pool_size=20, max_overflow=20
-    )
-    busy_timeout_ms = 30000 if for_migrations else 0
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -51,7 +41,7 @@ def _create_sqlite_engine(url: str, *, for_migrations: bool, echo: bool) -> Asyn
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cursor.execute("PRAGMA busy_timeout=30000")
         # Alembic's batch "move and copy" breaks with enforced foreign keys.
         cursor.execute(f"PRAGMA foreign_keys={'OFF' if for_migrations else 'ON'}")
         cursor.close()

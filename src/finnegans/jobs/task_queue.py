@@ -18,26 +18,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    FromClause,
-    Table,
-    and_,
-    bindparam,
-    delete,
-    exists,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from finnegans.db.after_commit import after_commit
-from finnegans.db.base import UTCDateTime
 from finnegans.db.models import Task
 from finnegans.db.session import IN_BACKGROUND, Database
 from finnegans.kit.clock import utcnow
@@ -65,21 +54,17 @@ class TaskRef:
     attempts: int
 
     @classmethod
-    def of(cls, row: Any) -> TaskRef:
-        """From a Task or a row of its columns."""
+    def of(cls, task: Task) -> TaskRef:
         return cls(
-            id=row.id,
-            workspace_id=row.workspace_id,
-            contact_id=row.contact_id,
-            kind=row.kind,
-            session_id=row.session_id,
-            message_id=row.message_id,
-            payload=dict(row.payload or {}),
-            attempts=row.attempts,
+            id=task.id,
+            workspace_id=task.workspace_id,
+            contact_id=task.contact_id,
+            kind=task.kind,
+            session_id=task.session_id,
+            message_id=task.message_id,
+            payload=dict(task.payload or {}),
+            attempts=task.attempts,
         )
-
-
-_TASK_REF_FIELDS = tuple(f.name for f in fields(TaskRef))
 
 
 Handler = Callable[[TaskRef], Awaitable[None]]
@@ -135,58 +120,21 @@ async def cancel_timers(session: AsyncSession, session_id: str) -> None:
     )
 
 
-_tasks: Table = Task.__table__  # type: ignore[assignment]
-_NOW = bindparam("now", type_=UTCDateTime())
-
-
-def _claimable(task: FromClause) -> ColumnElement[bool]:
-    """Due (or abandoned: lease ran out) and not blocked by an earlier task of its contact."""
-    other = _tasks.alias("other")
+def _claimable(now: datetime) -> Any:
+    other = aliased(Task)
     blocked = exists().where(
-        other.c.contact_id == task.c.contact_id,
-        other.c.id != task.c.id,
+        other.contact_id == Task.contact_id,
+        other.id != Task.id,
         or_(
-            and_(other.c.id < task.c.id, other.c.state == "pending", other.c.due_at <= _NOW),
-            and_(other.c.state == "running", other.c.locked_until >= _NOW),
+            and_(other.id < Task.id, other.state == "pending", other.due_at <= now),
+            and_(other.state == "running", other.locked_until >= now),
         ),
     )
     ready = or_(
-        and_(task.c.state == "pending", task.c.due_at <= _NOW),
-        and_(task.c.state == "running", task.c.locked_until < _NOW),
+        and_(Task.state == "pending", Task.due_at <= now),
+        and_(Task.state == "running", Task.locked_until < now),
     )
-    return and_(ready, or_(task.c.contact_id.is_(None), ~blocked))
-
-
-def _claim_statement(*, skip_locked: bool) -> Any:
-    """Pick up to `:limit` claimable tasks and mark them running in ONE statement.
-
-    The subquery is evaluated before any row changes, and a contact's later task is blocked by
-    its earlier pending one, so one claim never takes two tasks of the same contact.
-
-    Built once per runner, with the time as a parameter: building the correlated query each
-    time cost more CPU than running it. `FOR UPDATE SKIP LOCKED` (PostgreSQL) lets several
-    workers claim side by side; on SQLite the statement runs under the single write lock.
-    """
-    # Its own alias, so the subquery is not correlated with the UPDATE's table.
-    candidate = _tasks.alias("candidate")
-    next_id = (
-        select(candidate.c.id)
-        .where(_claimable(candidate))
-        .order_by(candidate.c.due_at, candidate.c.id)
-        .limit(bindparam("limit"))
-    )
-    if skip_locked:
-        next_id = next_id.with_for_update(skip_locked=True)
-    return (
-        update(_tasks)
-        .where(_tasks.c.id.in_(next_id))
-        .values(
-            state="running",
-            locked_until=bindparam("locked_until", type_=UTCDateTime()),
-            attempts=_tasks.c.attempts + 1,
-        )
-        .returning(*(_tasks.c[name] for name in _TASK_REF_FIELDS))
-    )
+    return and_(ready, or_(Task.contact_id.is_(None), ~blocked))
 
 
 class TaskRunner:
@@ -205,72 +153,56 @@ class TaskRunner:
         self.poll_seconds = poll_seconds
         self.lease = lease
         self._wake = asyncio.Event()
-        self._dispatcher: asyncio.Task[None] | None = None
-        self._running: set[asyncio.Task[None]] = set()
+        self._tasks: list[asyncio.Task[None]] = []
         self._claim_lock = asyncio.Lock()
         self._last_cleanup = utcnow()
-        self._claim = _claim_statement(skip_locked=not db.is_sqlite)
 
     def notify(self) -> None:
         self._wake.set()
 
     async def start(self) -> None:
         _wake_listeners.add(self.notify)
-        self._dispatcher = asyncio.create_task(self._loop(), name="task-runner")
+        self._tasks = [
+            asyncio.create_task(self._loop(), name=f"task-runner-{i}")
+            for i in range(self.concurrency)
+        ]
 
     async def stop(self) -> None:
         _wake_listeners.discard(self.notify)
-        tasks = [*self._running, *([self._dispatcher] if self._dispatcher else [])]
-        for task in tasks:
+        for task in self._tasks:
             task.cancel()
-        if tasks:
+        if self._tasks:
             # Bounded: a handler stuck in a thread (DNS, a driver call) must not hold shutdown.
-            await asyncio.wait(tasks, timeout=5)
-        self._dispatcher = None
-        self._running.clear()
+            await asyncio.wait(self._tasks, timeout=5)
+        self._tasks = []
 
     async def _loop(self) -> None:
-        """Claim as many tasks as there are free slots, in one transaction, and run them.
-
-        One dispatcher instead of one loop per slot: every wake-up used to send each idle loop
-        into its own claim transaction, most of them finding nothing (on SQLite each one takes
-        the write lock).
-        """
         IN_BACKGROUND.set(True)
         while True:
-            free = self.concurrency - len(self._running)
-            claimed: list[TaskRef] = []
-            if free > 0:
-                try:
-                    await self._cleanup()
-                    claimed = await self.claim_many(free)
-                except Exception:  # keep running through database hiccups
-                    log.exception("task_runner_error")
-            for ref in claimed:
-                running = asyncio.create_task(self._run(ref), name=f"task-{ref.kind}-{ref.id}")
-                self._running.add(running)
-                running.add_done_callback(self._finished)
-            if not claimed or len(self._running) >= self.concurrency:
+            try:
+                ran = await self.run_once()
+            except Exception:  # keep running through database hiccups
+                log.exception("task_runner_error")
+                ran = False
+            if not ran:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
                 self._wake.clear()
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._running.discard(task)
-        self._wake.set()  # a slot is free, and the contact's next task may be claimable now
-
     async def claim(self) -> TaskRef | None:
-        claimed = await self.claim_many(1)
-        return claimed[0] if claimed else None
-
-    async def claim_many(self, limit: int) -> list[TaskRef]:
         # One claim at a time per process: concurrent claimers would pick the same contact.
         async with self._claim_lock, self.db.unit_of_work() as session:
             now = utcnow()
-            params = {"now": now, "locked_until": now + self.lease, "limit": limit}
-            rows = (await session.execute(self._claim, params)).all()
-        # RETURNING gives no order: run them in claim order (due time, then id).
-        return sorted((TaskRef.of(row) for row in rows), key=lambda ref: ref.id)
+            query = select(Task).where(_claimable(now)).order_by(Task.due_at, Task.id).limit(1)
+            if not self.db.is_sqlite:
+                query = query.with_for_update(skip_locked=True)
+            task = (await session.execute(query)).scalar_one_or_none()
+            if task is None:
+                return None
+            task.state = "running"
+            task.locked_until = now + self.lease
+            task.attempts += 1
+            return TaskRef.of(task)
 
     async def run_once(self) -> bool:
         """Claim and run one due task; False when nothing was due."""
@@ -278,10 +210,6 @@ class TaskRunner:
         ref = await self.claim()
         if ref is None:
             return False
-        await self._run(ref)
-        return True
-
-    async def _run(self, ref: TaskRef) -> None:
         handler = self.handlers.get(ref.kind)
         try:
             if handler is None:
@@ -290,6 +218,7 @@ class TaskRunner:
         except Exception as exc:
             log.exception("task_failed", task_id=ref.id, kind=ref.kind, attempts=ref.attempts)
             await self._record_failure(ref, exc)
+        return True
 
     async def _record_failure(self, ref: TaskRef, exc: Exception) -> None:
         final = ref.attempts >= MAX_ATTEMPTS

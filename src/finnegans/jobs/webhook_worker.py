@@ -32,14 +32,6 @@ MAX_ATTEMPTS = 8
 ACK_ACTIVITY_SECONDS = 0.1
 PACE_ABOVE_PER_SECOND = 100
 REST_PER_BUSY_SECOND = 2.0
-# Events per processing transaction. One event per transaction paid a commit (and, on SQLite,
-# a turn of the write lock) per webhook; a batch shares them. Bounded so the transaction an ack
-# may queue behind stays short.
-BATCH = 64
-# While webhooks flood in, a batch is this small instead: SQLite statements run on the event
-# loop's thread (db/sqlite_inline.py), so a 64-event transaction would hold both the loop and
-# the write lock for hundreds of milliseconds, and every ack would wait behind it.
-FLOOD_BATCH = 4
 AfterCommit = Callable[[], Awaitable[None]]
 # Processes the given events inside the caller's transaction; returns work to run after commit.
 Processor = Callable[[AsyncSession, list[str]], Awaitable[AfterCommit | None]]
@@ -52,7 +44,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 class WebhookWorker:
     def __init__(
-        self, db: Database, processor: Processor, *, batch: int = BATCH, poll_seconds: float = 1.0
+        self, db: Database, processor: Processor, *, batch: int = 1, poll_seconds: float = 1.0
     ) -> None:
         self.db = db
         self.processor = processor
@@ -99,7 +91,11 @@ class WebhookWorker:
             except Exception:  # keep the worker alive through database hiccups
                 log.exception("webhook_worker_error")
                 processed = 0
-            if processed and self._flooded():
+            if (
+                processed
+                and time.monotonic() - self._last_notified < ACK_ACTIVITY_SECONDS
+                and max(self._arrival_rate, self._window_count) >= PACE_ABOVE_PER_SECOND
+            ):
                 # Webhooks are arriving at this process: acknowledging them comes first. Rest
                 # twice as long as the batch took, so processing gets at most a third of the
                 # event loop (and of the SQLite write lock) while they do. Unpaced, a busy loop
@@ -110,13 +106,6 @@ class WebhookWorker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
                 self._wake.clear()
-
-    def _flooded(self) -> bool:
-        """Are webhooks arriving at this process right now, fast enough that acks come first?"""
-        return (
-            time.monotonic() - self._last_notified < ACK_ACTIVITY_SECONDS
-            and max(self._arrival_rate, self._window_count) >= PACE_ABOVE_PER_SECOND
-        )
 
     async def _yield_to_requests(self) -> None:
         """Acknowledging webhooks matters more than processing them: while request handlers
@@ -170,8 +159,7 @@ class WebhookWorker:
         ids: list[str] = []
         try:
             async with self.db.unit_of_work() as session:
-                limit = min(self.batch, FLOOD_BATCH) if self._flooded() else self.batch
-                ids = list((await session.execute(self._due(limit, only_id))).scalars())
+                ids = list((await session.execute(self._due(self.batch, only_id))).scalars())
                 if not ids:
                     return 0
                 after_commit = await self.processor(session, ids)

@@ -102,6 +102,7 @@ async def _store_inbound(
         name=event.profile_name,
         seen_at=message.timestamp,
     )
+    await session.flush()
     summary: dict[str, Any] = to_jsonable_python(event.summary)
     values: dict[str, Any] = {
         "workspace_id": route.workspace_id,
@@ -144,20 +145,17 @@ async def _store_inbound(
 
 
 async def _apply_status(ctx: AppContext, session: AsyncSession, event: StatusEvent) -> None:
-    # The number's workspace scopes the update (wamids are unique anyway); a number removed
-    # since the webhook arrived still gets its known messages updated, but nothing kept.
-    route = await ctx.accounts.by_phone_number_id(event.phone_number_id)
     repo = MessageRepository(session)
     error: dict[str, Any] = {
         "error_code": event.error_code,
         "error_title": event.error_title,
         "error_details": event.error_details,
     }
-    workspace_id = route.workspace_id if route is not None else None
-    found = await repo.apply_status(
-        event.wamid, str(event.status), event.timestamp, workspace_id=workspace_id, **error
-    )
-    if not found and route is not None:
+    found = await repo.apply_status(event.wamid, str(event.status), event.timestamp, **error)
+    if found:
+        return
+    route = await ctx.accounts.by_phone_number_id(event.phone_number_id)
+    if route is not None:
         # The send that produced this wamid has not been recorded yet: keep the status for it.
         repo.add_pending_status(
             route.workspace_id, event.wamid, str(event.status), event.timestamp, **error
