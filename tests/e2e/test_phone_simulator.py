@@ -20,6 +20,9 @@ def test_customer_sends_hola_and_it_is_stored(page: Page, server_data_dir: Path)
     page.get_by_test_id("nav-simulator").click()
     page.get_by_test_id("sim-new-customer-name").fill("Lucía")
     page.get_by_test_id("sim-new-customer-submit").click()
+    # Earlier tests may have left customers on this number: type only once the
+    # new customer's chat is the one on screen, or the switch clears the input.
+    expect(page.get_by_test_id("sim-chat")).to_contain_text("Lucía")
     page.get_by_test_id("sim-input").fill("hola")
     page.get_by_test_id("sim-send").click()
     bubble = page.locator('[data-testid="sim-message"][data-direction="inbound"]')
