@@ -16,6 +16,8 @@ from finnegans.accounts import endpoints as auth_endpoints
 from finnegans.accounts import members_endpoints
 from finnegans.accounts.throttle import LoginThrottle
 from finnegans.config import Settings, get_settings
+from finnegans.contacts import catalog_endpoints as contact_catalog_endpoints
+from finnegans.contacts import endpoints as contact_endpoints
 from finnegans.context import AppContext
 from finnegans.db.engine import create_engine
 from finnegans.db.models import WhatsAppAccount
@@ -138,6 +140,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sandbox_endpoints.router)
     app.include_router(inbox_endpoints.router)
     app.include_router(canned_endpoints.router)
+    app.include_router(contact_endpoints.router)
+    app.include_router(contact_catalog_endpoints.router)
     app.include_router(flow_endpoints.router)
     app.mount("/socket.io", ctx.realtime.asgi_app)  # before the dashboard's catch-all route
     mount_dashboard(app)

@@ -32,6 +32,11 @@ BODIES = {
     "POST /api/conversations/{contact_id}/notes": {"text": "hijacked"},
     "PUT /api/conversations/{contact_id}/tags": {"tags": ["hijacked"]},
     "PUT /api/canned-responses/{response_id}": {"shortcut": "hijacked", "text": "hijacked"},
+    "PUT /api/contacts/{contact_id}": {"name": "hijacked", "tags": ["hijacked"]},
+    "PATCH /api/contacts/{contact_id}": {"name": "hijacked", "opted_out": True},
+    "PATCH /api/tags/{tag_id}": {"name": "hijacked"},
+    "PATCH /api/contact-attributes/{attribute_id}": {"label": "hijacked"},
+    "PATCH /api/segments/{segment_id}": {"name": "hijacked"},
 }
 
 
@@ -99,6 +104,21 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
         "/api/canned-responses", headers=a.auth, json={"shortcut": "hola", "text": "¡Hola!"}
     )
     ids["response_id"] = canned.json()["canned_response"]["id"]
+    tagged = await client.put(
+        f"/api/contacts/{ids['contact_id']}", headers=a.auth, json={"name": "Ana", "tags": ["vip"]}
+    )
+    assert tagged.status_code == 200, tagged.text
+    ids["tag_id"] = (await client.get("/api/tags", headers=a.auth)).json()["tags"][0]["id"]
+    attribute = await client.post(
+        "/api/contact-attributes", headers=a.auth, json={"key": "age", "type": "number"}
+    )
+    ids["attribute_id"] = attribute.json()["id"]
+    segment = await client.post(
+        "/api/segments",
+        headers=a.auth,
+        json={"name": "VIP", "rules": {"conditions": [{"field": "tag", "value": "vip"}]}},
+    )
+    ids["segment_id"] = segment.json()["id"]
 
     routes = id_routes(app)
     assert routes, "no id routes found"
@@ -129,13 +149,40 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
     assert conversation["conversation"]["status"] == "open"
     texts = [m["text"] for m in conversation["messages"]]
     assert "hijacked" not in texts and texts[0] == "hola"
-    assert conversation["conversation"]["tags"] == []
+    assert conversation["conversation"]["tags"] == ["vip"]  # A tagged it; B could not
+    contact = (await client.get(f"/api/contacts/{ids['contact_id']}", headers=a.auth)).json()
+    assert (contact["name"], contact["tags"], contact["opted_out"]) == ("Ana", ["vip"], False)
+    assert [t["name"] for t in (await client.get("/api/tags", headers=a.auth)).json()["tags"]] == [
+        "vip"
+    ]
+    attributes = (await client.get("/api/contact-attributes", headers=a.auth)).json()
+    assert [d["label"] for d in attributes["attributes"]] == ["age"]
+    assert (await client.get(f"/api/segments/{ids['segment_id']}", headers=a.auth)).json()[
+        "name"
+    ] == "VIP"
     canned_list = (await client.get("/api/canned-responses", headers=a.auth)).json()
     assert [c["shortcut"] for c in canned_list["canned_responses"]] == ["hola"]
     # And B's lists show none of it.
     for path in ("/api/whatsapp-accounts", "/api/api-keys", "/api/invitations", "/api/flows"):
         assert (await client.get(path, headers=b.auth)).json() == []
     assert (await client.get("/api/conversations", headers=b.auth)).json()["conversations"] == []
+    assert (await client.get("/api/contacts", headers=b.auth)).json()["contacts"] == []
+    assert (await client.get("/api/contacts/count", headers=b.auth)).json() == {"count": 0}
+    assert (await client.get("/api/tags", headers=b.auth)).json() == {"tags": []}
+    assert (await client.get("/api/segments", headers=b.auth)).json() == {"segments": []}
+    assert (await client.get("/api/contact-attributes", headers=b.auth)).json() == {
+        "attributes": []
+    }
+    # A's segment id is not a filter B can use to see A's contacts.
+    borrowed = await client.get("/api/contacts", headers=b.auth,
+                                params={"segment": ids["segment_id"]})  # fmt: skip
+    assert borrowed.status_code == 400
+    bulk = await client.post("/api/contacts/bulk", headers=b.auth,
+                             json={"ids": [ids["contact_id"]], "action": "delete"})  # fmt: skip
+    assert bulk.json() == {"action": "delete", "matched": 0}
+    assert (
+        await client.get(f"/api/contacts/{ids['contact_id']}", headers=a.auth)
+    ).status_code == 200
     assert (await client.get("/api/canned-responses", headers=b.auth)).json() == {
         "canned_responses": []
     }

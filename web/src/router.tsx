@@ -15,6 +15,7 @@ import { SettingsLayout } from "./features/settings/SettingsLayout";
 import { WhatsAppSettingsPage } from "./features/settings/whatsapp/WhatsAppSettingsPage";
 import { MembersSettingsPage } from "./features/settings/members/MembersSettingsPage";
 import { ApiKeysSettingsPage } from "./features/settings/apikeys/ApiKeysSettingsPage";
+import { CannedResponsesSettingsPage } from "./features/settings/canned/CannedResponsesSettingsPage";
 
 export const routes: RouteObject[] = [
   {
@@ -47,6 +48,7 @@ export const routes: RouteObject[] = [
               { path: "whatsapp", element: <WhatsAppSettingsPage /> },
               { path: "members", element: <MembersSettingsPage /> },
               { path: "api-keys", element: <ApiKeysSettingsPage /> },
+              { path: "canned-responses", element: <CannedResponsesSettingsPage /> },
               { path: "*", element: <NotFoundPage /> },
             ],
           },

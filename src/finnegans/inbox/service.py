@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.accounts.dependencies import Principal
 from finnegans.contacts.repository import whatsapp_address
+from finnegans.contacts.tags import replace_tags
 from finnegans.context import AppContext
 from finnegans.db.models import Contact, Conversation, FlowSession, Message, WorkspaceMember
 from finnegans.flows.repository import LIVE_STATUSES
-from finnegans.flows.runtime import change_tags
 from finnegans.inbox import events
 from finnegans.inbox.outbox import account_for_contact, queue_message
 from finnegans.inbox.queries import conversation_row
@@ -301,10 +301,7 @@ async def set_tags(
     session: AsyncSession, principal: Principal, contact_id: str, tags: list[str]
 ) -> tuple[Conversation, Contact]:
     conversation, contact = await conversation_row(session, principal.workspace_id, contact_id)
-    from finnegans.inbox.queries import tags_of
-
-    current = set((await tags_of(session, [contact.id]))[contact.id])
-    await change_tags(session, contact, add=tuple(t for t in tags if t not in current),
-                      remove=tuple(t for t in current if t not in tags))  # fmt: skip
+    if await replace_tags(session, contact, tags):
+        contact.updated_at = utcnow()
     await events.conversation_updated(session, conversation)
     return conversation, contact

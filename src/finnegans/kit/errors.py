@@ -59,6 +59,12 @@ class Conflict(ApiError):
     status_code = 409
 
 
+class Unprocessable(ApiError):
+    """Well-formed input that breaks a rule of the data (a phone number, an attribute's type)."""
+
+    status_code = 422
+
+
 class PayloadTooLarge(ApiError):
     status_code = 413
 

@@ -155,6 +155,209 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contact-attributes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Attributes
+         * @description The typed custom attributes (keys without a definition are text).
+         */
+        get: operations["list_attributes_api_contact_attributes_get"];
+        put?: never;
+        /**
+         * Create Attribute
+         * @description Define a typed attribute (admins): text, number, date (YYYY-MM-DD) or boolean.
+         */
+        post: operations["create_attribute_api_contact_attributes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contact-attributes/{attribute_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Attribute
+         * @description Delete the definition; contacts keep their values, as text.
+         */
+        delete: operations["delete_attribute_api_contact_attributes__attribute_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Attribute */
+        patch: operations["update_attribute_api_contact_attributes__attribute_id__patch"];
+        trace?: never;
+    };
+    "/api/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Contacts
+         * @description Contacts, filtered and sorted (most recently updated first), paged by `next_cursor`.
+         */
+        get: operations["list_contacts_api_contacts_get"];
+        put?: never;
+        /**
+         * Create Contact
+         * @description Add a contact; the phone is stored in E.164 and its digits are the WhatsApp id.
+         */
+        post: operations["create_contact_api_contacts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Contacts
+         * @description Tag, untag, opt out/in or delete (admins) the contacts given by `ids` or a `filter`.
+         */
+        post: operations["bulk_contacts_api_contacts_bulk_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count Contacts
+         * @description How many contacts the same filters select (a broadcast audience's live count).
+         */
+        get: operations["count_contacts_api_contacts_count_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Contact Settings
+         * @description The default phone country and the opt-out/opt-in keywords.
+         */
+        get: operations["get_contact_settings_api_contacts_settings_get"];
+        /**
+         * Put Contact Settings
+         * @description Replace the contact settings (admins). Keywords match whole messages, case and accents
+         *     ignored.
+         */
+        put: operations["put_contact_settings_api_contacts_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{contact_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Contact */
+        get: operations["get_contact_api_contacts__contact_id__get"];
+        /**
+         * Put Contact
+         * @description Change the given fields (the original's semantics): `tags` is the new full set.
+         */
+        put: operations["put_contact_api_contacts__contact_id__put"];
+        post?: never;
+        /**
+         * Delete Contact
+         * @description Delete the contact with its messages, sessions and conversation.
+         */
+        delete: operations["delete_contact_api_contacts__contact_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Patch Contact
+         * @description Same as PUT; `opted_out` opts the contact out or back in (audited as the agent's).
+         */
+        patch: operations["patch_contact_api_contacts__contact_id__patch"];
+        trace?: never;
+    };
+    "/api/contacts/{contact_id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contact Activity
+         * @description The original system's activity feed (camelCase; limit clamped to 1..50).
+         */
+        get: operations["contact_activity_api_contacts__contact_id__activity_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/{contact_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contact Timeline
+         * @description Messages, flow sessions and opt-out changes, newest first.
+         */
+        get: operations["contact_timeline_api_contacts__contact_id__timeline_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations": {
         parameters: {
             query?: never;
@@ -781,6 +984,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Segments */
+        get: operations["list_segments_api_segments_get"];
+        put?: never;
+        /**
+         * Create Segment
+         * @description Save a rule set; a bad condition is a 422 that names it (`rules.conditions[1].op`).
+         */
+        post: operations["create_segment_api_segments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Segment
+         * @description How many contacts a rule set selects, without saving it.
+         */
+        post: operations["preview_segment_api_segments_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/segments/{segment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Segment */
+        get: operations["get_segment_api_segments__segment_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Segment */
+        delete: operations["delete_segment_api_segments__segment_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Segment */
+        patch: operations["update_segment_api_segments__segment_id__patch"];
+        trace?: never;
+    };
+    "/api/segments/{segment_id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Segment Contacts
+         * @description The segment's contacts now (rules are evaluated at request time).
+         */
+        get: operations["segment_contacts_api_segments__segment_id__contacts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/segments/{segment_id}/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Segment Count */
+        get: operations["segment_count_api_segments__segment_id__count_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings": {
         parameters: {
             query?: never;
@@ -808,6 +1108,51 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tags
+         * @description Every tag of the workspace, by name, with how many contacts carry it.
+         */
+        get: operations["list_tags_api_tags_get"];
+        put?: never;
+        /** Create Tag */
+        post: operations["create_tag_api_tags_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tags/{tag_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Tag
+         * @description Delete the tag and take it off every contact.
+         */
+        delete: operations["delete_tag_api_tags__tag_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Tag
+         * @description Rename or recolor; contacts keep the tag under its new name.
+         */
+        patch: operations["update_tag_api_tags__tag_id__patch"];
         trace?: never;
     };
     "/api/whatsapp-accounts": {
@@ -981,6 +1326,48 @@ export interface components {
          * @enum {string}
          */
         AccountStatus: "connected" | "sandbox" | "needs_reconnection" | "incomplete";
+        /**
+         * ActivityItemOut
+         * @description The original system's activity row (camelCase, as its dashboard read it).
+         */
+        ActivityItemOut: {
+            /** Channel */
+            channel: string;
+            /**
+             * Createdat
+             * Format: date-time
+             */
+            createdAt: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "inbound" | "outbound" | "system" | "unknown";
+            /** Flowname */
+            flowName: string | null;
+            /** Id */
+            id: string;
+            /** Messagepreview */
+            messagePreview: string | null;
+            /** Metadata */
+            metadata: components["schemas"]["ActivityMetaOut"][];
+            /** Status */
+            status: string;
+        };
+        /** ActivityMetaOut */
+        ActivityMetaOut: {
+            /** Key */
+            key: string;
+            /** Value */
+            value: string;
+        };
+        /** ActivityOut */
+        ActivityOut: {
+            /** Items */
+            items: components["schemas"]["ActivityItemOut"][];
+            /** Nextcursor */
+            nextCursor: string | null;
+        };
         /** AnalyticsOut */
         AnalyticsOut: {
             /** Nodes */
@@ -1033,12 +1420,98 @@ export interface components {
             /** Revokedat */
             revokedAt: string | null;
         };
+        /** AttributeCondition */
+        AttributeCondition: {
+            /**
+             * Field
+             * @constant
+             */
+            field: "attribute";
+            /** Key */
+            key: string;
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "eq" | "neq" | "contains" | "gt" | "gte" | "lt" | "lte" | "is_set" | "not_set";
+            /**
+             * Value
+             * @description text, number, YYYY-MM-DD date or boolean, by the type
+             */
+            value?: string | number | boolean | null;
+        };
+        /** AttributeDefinitionIn */
+        AttributeDefinitionIn: {
+            /**
+             * Key
+             * @description letters, digits and _; starts with a letter or _
+             */
+            key: string;
+            /** Label */
+            label?: string | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "text" | "number" | "date" | "boolean";
+        };
+        /** AttributeDefinitionListOut */
+        AttributeDefinitionListOut: {
+            /** Attributes */
+            attributes: components["schemas"]["AttributeDefinitionOut"][];
+        };
+        /** AttributeDefinitionOut */
+        AttributeDefinitionOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "text" | "number" | "date" | "boolean";
+        };
+        /** AttributeDefinitionPatchIn */
+        AttributeDefinitionPatchIn: {
+            /** Label */
+            label?: string | null;
+            /** Type */
+            type?: ("text" | "number" | "date" | "boolean") | null;
+        };
         /** Body_upload_media_api_conversations__contact_id__media_post */
         Body_upload_media_api_conversations__contact_id__media_post: {
             /** File */
             file?: string | null;
             /** Type */
             type?: string | null;
+        };
+        /** BulkIn */
+        BulkIn: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "add_tags" | "remove_tags" | "delete" | "opt_out" | "opt_in";
+            filter?: components["schemas"]["ContactFilterIn"] | null;
+            /** Ids */
+            ids?: string[] | null;
+            /** Tags */
+            tags?: string[];
+        };
+        /** BulkOut */
+        BulkOut: {
+            /** Action */
+            action: string;
+            /** Matched */
+            matched: number;
         };
         /** CannedResponseEnvelopeOut */
         CannedResponseEnvelopeOut: {
@@ -1073,6 +1546,59 @@ export interface components {
             ok: boolean;
             status: components["schemas"]["AccountStatus"];
         };
+        /** ContactCountOut */
+        ContactCountOut: {
+            /** Count */
+            count: number;
+        };
+        /** ContactCreateIn */
+        ContactCreateIn: {
+            /**
+             * Attributes
+             * @description merged into the contact's attributes; null removes a key
+             */
+            attributes?: {
+                [key: string]: unknown;
+            } | null;
+            /** Name */
+            name?: string | null;
+            /** Notes */
+            notes?: string | null;
+            /** Opted Out */
+            opted_out?: boolean | null;
+            /**
+             * Phone
+             * @description E.164, or national with a default country
+             */
+            phone: string;
+            /**
+             * Tags
+             * @description names; on update the full new set
+             */
+            tags?: (string | components["schemas"]["TagNameIn"])[] | null;
+        };
+        /**
+         * ContactFilterIn
+         * @description The list's filters, for bulk actions: every given part must match.
+         */
+        ContactFilterIn: {
+            /** Opted Out */
+            opted_out?: boolean | null;
+            /** Q */
+            q?: string | null;
+            rules?: components["schemas"]["RuleSet-Input"] | null;
+            /** Segment Id */
+            segment_id?: string | null;
+            /** Tags */
+            tags?: string[];
+        };
+        /** ContactListOut */
+        ContactListOut: {
+            /** Contacts */
+            contacts: components["schemas"]["ContactRecordOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** ContactOut */
         ContactOut: {
             /** Attributes */
@@ -1096,6 +1622,90 @@ export interface components {
             phone: string | null;
             /** Wa Id */
             wa_id: string | null;
+        };
+        /** ContactRecordOut */
+        ContactRecordOut: {
+            /** Attributes */
+            attributes: {
+                [key: string]: unknown;
+            };
+            /** Bsuid */
+            bsuid: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /**
+             * Last Activity At
+             * @description the customer's last message
+             */
+            last_activity_at: string | null;
+            /** Name */
+            name: string | null;
+            /** Notes */
+            notes: string | null;
+            /** Opted Out */
+            opted_out: boolean;
+            /** Opted Out At */
+            opted_out_at: string | null;
+            /** Phone */
+            phone: string | null;
+            /** Tags */
+            tags: string[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Wa Id */
+            wa_id: string | null;
+        };
+        /** ContactSettingsIn */
+        ContactSettingsIn: {
+            /**
+             * Default Country
+             * @description ISO 3166 code (AR, ES, US); null = none
+             */
+            default_country?: string | null;
+            /** Opt In Keywords */
+            opt_in_keywords: string[];
+            /** Opt Out Keywords */
+            opt_out_keywords: string[];
+        };
+        /** ContactSettingsOut */
+        ContactSettingsOut: {
+            /** Default Country */
+            default_country: string | null;
+            /** Opt In Keywords */
+            opt_in_keywords: string[];
+            /** Opt Out Keywords */
+            opt_out_keywords: string[];
+        };
+        /** ContactUpdateIn */
+        ContactUpdateIn: {
+            /**
+             * Attributes
+             * @description merged into the contact's attributes; null removes a key
+             */
+            attributes?: {
+                [key: string]: unknown;
+            } | null;
+            /** Name */
+            name?: string | null;
+            /** Notes */
+            notes?: string | null;
+            /** Opted Out */
+            opted_out?: boolean | null;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Tags
+             * @description names; on update the full new set
+             */
+            tags?: (string | components["schemas"]["TagNameIn"])[] | null;
         };
         /** ConversationCountsOut */
         ConversationCountsOut: {
@@ -1513,6 +2123,24 @@ export interface components {
             id: string;
             role: components["schemas"]["Role"];
         };
+        /** LastActivityCondition */
+        LastActivityCondition: {
+            /**
+             * Field
+             * @constant
+             */
+            field: "last_activity";
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "within_days" | "older_than_days" | "before" | "after" | "never" | "ever";
+            /**
+             * Value
+             * @description days, or an ISO time
+             */
+            value?: number | string | null;
+        };
         /**
          * LegacySettingsIn
          * @description The original system's six fields (POST/PUT /api/settings).
@@ -1685,6 +2313,22 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** OptedOutCondition */
+        OptedOutCondition: {
+            /**
+             * Field
+             * @constant
+             */
+            field: "opted_out";
+            /**
+             * Op
+             * @default eq
+             * @constant
+             */
+            op: "eq";
+            /** Value */
+            value: boolean;
+        };
         /** ProblemOut */
         ProblemOut: {
             /** Field */
@@ -1727,6 +2371,85 @@ export interface components {
          * @enum {string}
          */
         Role: "owner" | "admin" | "agent";
+        /**
+         * RuleSet
+         * @description `all` conditions must hold, or `any` one of them; no conditions selects everyone.
+         */
+        "RuleSet-Input": {
+            /** Conditions */
+            conditions?: (components["schemas"]["TagCondition"] | components["schemas"]["AttributeCondition"] | components["schemas"]["LastActivityCondition"] | components["schemas"]["OptedOutCondition"] | components["schemas"]["RuleSet-Input"])[];
+            /**
+             * Match
+             * @default all
+             * @enum {string}
+             */
+            match: "all" | "any";
+        };
+        /**
+         * RuleSet
+         * @description `all` conditions must hold, or `any` one of them; no conditions selects everyone.
+         */
+        "RuleSet-Output": {
+            /** Conditions */
+            conditions?: (components["schemas"]["TagCondition"] | components["schemas"]["AttributeCondition"] | components["schemas"]["LastActivityCondition"] | components["schemas"]["OptedOutCondition"] | components["schemas"]["RuleSet-Output"])[];
+            /**
+             * Match
+             * @default all
+             * @enum {string}
+             */
+            match: "all" | "any";
+        };
+        /** SegmentIn */
+        SegmentIn: {
+            /** Name */
+            name: string;
+            /**
+             * Rules
+             * @description a rule set: {match, conditions} (docs/api.md)
+             */
+            rules: {
+                [key: string]: unknown;
+            };
+        };
+        /** SegmentListOut */
+        SegmentListOut: {
+            /** Segments */
+            segments: components["schemas"]["SegmentOut"][];
+        };
+        /** SegmentOut */
+        SegmentOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            rules: components["schemas"]["RuleSet-Output"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** SegmentPatchIn */
+        SegmentPatchIn: {
+            /** Name */
+            name?: string | null;
+            /** Rules */
+            rules?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** SegmentPreviewIn */
+        SegmentPreviewIn: {
+            /** Rules */
+            rules: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * SendIn
          * @description One message from an agent. `{text}` alone is the original system's body.
@@ -1855,6 +2578,63 @@ export interface components {
              */
             success: boolean;
         };
+        /** TagCondition */
+        TagCondition: {
+            /**
+             * Field
+             * @constant
+             */
+            field: "tag";
+            /**
+             * Op
+             * @default has
+             * @enum {string}
+             */
+            op: "has" | "not_has";
+            /**
+             * Value
+             * @description a tag name
+             */
+            value: string;
+        };
+        /** TagIn */
+        TagIn: {
+            /** Color */
+            color?: string | null;
+            /** Name */
+            name: string;
+        };
+        /** TagListOut */
+        TagListOut: {
+            /** Tags */
+            tags: components["schemas"]["TagOut"][];
+        };
+        /** TagNameIn */
+        TagNameIn: {
+            /** Name */
+            name: string;
+        };
+        /** TagOut */
+        TagOut: {
+            /** Color */
+            color: string | null;
+            /** Contact Count */
+            contact_count: number;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /** TagPatchIn */
+        TagPatchIn: {
+            /**
+             * Color
+             * @description null clears it
+             */
+            color?: string | null;
+            /** Name */
+            name?: string | null;
+        };
         /** TagsIn */
         TagsIn: {
             /** Tags */
@@ -1880,6 +2660,51 @@ export interface components {
             has_more_before: boolean;
             /** Messages */
             messages: components["schemas"]["MessageOut"][];
+        };
+        /** TimelineItemOut */
+        TimelineItemOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Broadcast Id */
+            broadcast_id?: string | null;
+            /** Detail */
+            detail?: string | null;
+            /**
+             * Event
+             * @description message: inbound|outbound|note; flow: started|completed|handed_off|errored|expired; opt: opt_out|opt_in
+             */
+            event: string;
+            /** Flow Id */
+            flow_id?: string | null;
+            /** Flow Name */
+            flow_name?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "message" | "flow" | "opt";
+            /** Message Type */
+            message_type?: string | null;
+            /** Session Id */
+            session_id?: string | null;
+            /** Source */
+            source?: string | null;
+            /** Status */
+            status?: string | null;
+            /** Text */
+            text?: string | null;
+        };
+        /** TimelineOut */
+        TimelineOut: {
+            /** Items */
+            items: components["schemas"]["TimelineItemOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /**
          * TriggerIn
@@ -2279,6 +3104,527 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_attributes_api_contact_attributes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributeDefinitionListOut"];
+                };
+            };
+        };
+    };
+    create_attribute_api_contact_attributes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttributeDefinitionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributeDefinitionOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_attribute_api_contact_attributes__attribute_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attribute_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    update_attribute_api_contact_attributes__attribute_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attribute_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttributeDefinitionPatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributeDefinitionOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_contacts_api_contacts_get: {
+        parameters: {
+            query?: {
+                sort?: "updated" | "created" | "last_activity" | "name";
+                /** @description default: desc; asc for name */
+                order?: ("asc" | "desc") | null;
+                cursor?: string | null;
+                limit?: number;
+                /** @description name, phone or wa_id */
+                q?: string | null;
+                /** @description has all of them */
+                tag?: string[] | null;
+                opted_out?: boolean | null;
+                /** @description key:op:value, e.g. age:gte:18, vip:eq:true, city:is_set */
+                attr?: string[] | null;
+                last_activity_after?: string | null;
+                last_activity_before?: string | null;
+                /** @description a segment id */
+                segment?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactListOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    create_contact_api_contacts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactCreateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactRecordOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    bulk_contacts_api_contacts_bulk_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    count_contacts_api_contacts_count_get: {
+        parameters: {
+            query?: {
+                /** @description name, phone or wa_id */
+                q?: string | null;
+                /** @description has all of them */
+                tag?: string[] | null;
+                opted_out?: boolean | null;
+                /** @description key:op:value, e.g. age:gte:18, vip:eq:true, city:is_set */
+                attr?: string[] | null;
+                last_activity_after?: string | null;
+                last_activity_before?: string | null;
+                /** @description a segment id */
+                segment?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactCountOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_contact_settings_api_contacts_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactSettingsOut"];
+                };
+            };
+        };
+    };
+    put_contact_settings_api_contacts_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactSettingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactSettingsOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_contact_api_contacts__contact_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactRecordOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    put_contact_api_contacts__contact_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactRecordOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_contact_api_contacts__contact_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    patch_contact_api_contacts__contact_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactRecordOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    contact_activity_api_contacts__contact_id__activity_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    contact_timeline_api_contacts__contact_id__timeline_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineOut"];
+                };
             };
             /** @description Invalid input */
             400: {
@@ -3617,6 +4963,254 @@ export interface operations {
             };
         };
     };
+    list_segments_api_segments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentListOut"];
+                };
+            };
+        };
+    };
+    create_segment_api_segments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    preview_segment_api_segments_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentPreviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactCountOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_segment_api_segments__segment_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_segment_api_segments__segment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    update_segment_api_segments__segment_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentPatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    segment_contacts_api_segments__segment_id__contacts_get: {
+        parameters: {
+            query?: {
+                sort?: "updated" | "created" | "last_activity" | "name";
+                order?: ("asc" | "desc") | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                segment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactListOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    segment_count_api_segments__segment_id__count_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                segment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactCountOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     get_settings_api_settings_get: {
         parameters: {
             query?: never;
@@ -3721,6 +5315,123 @@ export interface operations {
                     "application/json": {
                         [key: string]: boolean;
                     };
+                };
+            };
+        };
+    };
+    list_tags_api_tags_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagListOut"];
+                };
+            };
+        };
+    };
+    create_tag_api_tags_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_tag_api_tags__tag_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tag_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    update_tag_api_tags__tag_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tag_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagPatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
                 };
             };
         };

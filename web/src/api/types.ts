@@ -246,6 +246,9 @@ export type UploadedMedia = Schemas["MediaUploadOut"];
 
 export type CannedResponse = Schemas["CannedResponseOut"];
 export type CannedResponseList = Schemas["CannedResponseListOut"];
+/** POST /api/canned-responses and PUT /api/canned-responses/{id}. */
+export type CannedResponseRequest = Schemas["CannedResponseIn"];
+export type CannedResponseEnvelope = Schemas["CannedResponseEnvelopeOut"];
 
 // Client-side: Socket.IO server → client events (docs/inbox.md §3); not in the OpenAPI schema.
 

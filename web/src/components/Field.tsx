@@ -7,6 +7,7 @@ import {
   type ReactElement,
   type ReactNode,
   type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
 } from "react";
 import { cx } from "../lib/format";
 
@@ -24,6 +25,25 @@ export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputE
         className={cx(
           controlBase,
           "h-9",
+          invalid ? "border-red-400" : "border-zinc-300",
+          className,
+        )}
+        {...rest}
+      />
+    );
+  },
+);
+
+export const Textarea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement>>(
+  function Textarea({ className, rows = 4, ...rest }, ref) {
+    const invalid = rest["aria-invalid"] === true || rest["aria-invalid"] === "true";
+    return (
+      <textarea
+        ref={ref}
+        rows={rows}
+        className={cx(
+          controlBase,
+          "resize-y py-2 leading-5",
           invalid ? "border-red-400" : "border-zinc-300",
           className,
         )}

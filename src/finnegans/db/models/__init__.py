@@ -1,7 +1,15 @@
 """All models, imported in one place so metadata (and Alembic) sees every table."""
 
 from finnegans.db.models.broadcasts import Broadcast, BroadcastRecipient
-from finnegans.db.models.contacts import Contact, ContactTag, Conversation, Tag
+from finnegans.db.models.contacts import (
+    Contact,
+    ContactAttributeDefinition,
+    ContactOptEvent,
+    ContactTag,
+    Conversation,
+    Segment,
+    Tag,
+)
 from finnegans.db.models.flows import (
     Flow,
     FlowSession,
@@ -38,6 +46,8 @@ __all__ = [
     "BroadcastRecipient",
     "CannedResponse",
     "Contact",
+    "ContactAttributeDefinition",
+    "ContactOptEvent",
     "ContactTag",
     "Conversation",
     "Flow",
@@ -50,6 +60,7 @@ __all__ = [
     "MessageStatus",
     "PendingStatus",
     "Role",
+    "Segment",
     "Tag",
     "Task",
     "User",

@@ -7,7 +7,9 @@
  */
 import { ApiError, CSRF_COOKIE, CSRF_HEADER, readCookie, request, type HttpMethod } from "../../api/client";
 import type {
+  CannedResponseEnvelope,
   CannedResponseList,
+  CannedResponseRequest,
   ConversationCounts,
   ConversationEnvelope,
   ConversationListQuery,
@@ -127,6 +129,12 @@ export const inboxApi = {
   tags: (contactId: Id, tags: string[]) =>
     inboxRequest<ConversationEnvelope>(`${base(contactId)}/tags`, "PUT", { tags }),
   cannedResponses: () => inboxRequest<CannedResponseList>("/api/canned-responses"),
+  // Managing them (owners and admins); invalidate inboxKeys.canned afterwards so the composer sees the change.
+  createCannedResponse: (body: CannedResponseRequest) =>
+    inboxRequest<CannedResponseEnvelope>("/api/canned-responses", "POST", body),
+  updateCannedResponse: (id: Id, body: CannedResponseRequest) =>
+    inboxRequest<CannedResponseEnvelope>(`/api/canned-responses/${enc(id)}`, "PUT", body),
+  deleteCannedResponse: (id: Id) => inboxRequest<void>(`/api/canned-responses/${enc(id)}`, "DELETE"),
 };
 
 export const inboxKeys = {

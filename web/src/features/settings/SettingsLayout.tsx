@@ -1,21 +1,30 @@
-import { NavLink, Outlet } from "react-router";
+import { useEffect, useRef } from "react";
+import { NavLink, Outlet, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
-import { KeyRound, Smartphone, UsersRound, type LucideIcon } from "lucide-react";
+import { KeyRound, MessageSquareText, Smartphone, UsersRound, type LucideIcon } from "lucide-react";
 import { PageHeader } from "../../components/Card";
 import { cx } from "../../lib/format";
 
-const TABS: Array<{ key: "whatsapp" | "members" | "apiKeys"; to: string; icon: LucideIcon }> = [
+const TABS: Array<{ key: "whatsapp" | "members" | "apiKeys" | "canned"; to: string; icon: LucideIcon }> = [
   { key: "whatsapp", to: "/settings/whatsapp", icon: Smartphone },
   { key: "members", to: "/settings/members", icon: UsersRound },
   { key: "apiKeys", to: "/settings/api-keys", icon: KeyRound },
+  { key: "canned", to: "/settings/canned-responses", icon: MessageSquareText },
 ];
 
 export function SettingsLayout() {
   const { t } = useTranslation();
+  const nav = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  // On narrow screens the tabs scroll sideways: keep the active one in view.
+  useEffect(() => {
+    const active = nav.current?.querySelector<HTMLElement>('[aria-current="page"]');
+    active?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+  }, [pathname]);
   return (
     <div>
       <PageHeader title={t("settings.title")} description={t("settings.subtitle")} />
-      <nav aria-label={t("settings.title")} className="-mx-4 mb-6 overflow-x-auto border-b border-zinc-200 px-4 sm:mx-0 sm:px-0">
+      <nav ref={nav} aria-label={t("settings.title")} className="-mx-4 mb-6 overflow-x-auto border-b border-zinc-200 px-4 sm:mx-0 sm:px-0">
         <ul className="flex gap-1">
           {TABS.map(({ key, to, icon: Icon }) => (
             <li key={key}>
