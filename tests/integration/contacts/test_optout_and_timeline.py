@@ -1,8 +1,8 @@
 """Opt-out by keyword, by Meta's marketing preference and by an agent, always audited; and the
 contact's timeline (and the original's activity feed) showing messages, flows and opt changes.
 
-The webhook processor calls `apply_inbound_optout` once it is wired; here it is called the way
-the processor will: in a unit of work, with the stored contact and the message text.
+`apply_inbound_optout` is called here the way the webhook processor calls it: in a unit of work,
+with the stored contact and the message text (test_optout_webhooks.py goes through /webhook).
 """
 
 from __future__ import annotations

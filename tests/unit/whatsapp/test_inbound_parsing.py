@@ -659,14 +659,31 @@ def test_message_without_type_or_sender_is_skipped() -> None:
 
 def test_unknown_field_is_kept_raw_and_siblings_still_parse() -> None:
     body = _messages_body([_text("wamid.A")])
-    preferences = {"field": "user_preferences", "value": {"user_preferences": [{"value": "stop"}]}}
-    body["entry"][0]["changes"].append(preferences)
+    calls = {"field": "calls", "value": {"calls": [{"id": "wacid.1", "event": "connect"}]}}
+    body["entry"][0]["changes"].append(calls)
     result = parse_webhook(body)
     assert [m.wamid for m in result.messages] == ["wamid.A"]
     (skipped,) = result.skipped
-    assert (skipped.kind, skipped.field, skipped.waba_id) == ("change", "user_preferences", "111")
-    assert skipped.reason == "unhandled field 'user_preferences'"
-    assert skipped.raw == preferences
+    assert (skipped.kind, skipped.field, skipped.waba_id) == ("change", "calls", "111")
+    assert skipped.reason == "unhandled field 'calls'"
+    assert skipped.raw == calls
+
+
+def test_user_preferences_are_typed_by_number_and_kept_whole() -> None:
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550001111", "phone_number_id": "222"},
+        "user_preferences": [{"wa_id": "5491100000001", "category": "marketing_messages",
+                              "value": "stop", "timestamp": 1764300000}],
+    }  # fmt: skip
+    change = {"field": "user_preferences", "value": value}
+    body = {"object": "whatsapp_business_account", "entry": [{"id": "111", "changes": [change]}]}
+    (event,) = parse_webhook(body).user_preferences
+    assert (event.waba_id, event.phone_number_id, event.value) == ("111", "222", value)
+    # Without metadata we cannot tell which number (so which workspace) it is for.
+    del value["metadata"]
+    result = parse_webhook(body)
+    assert result.user_preferences == [] and result.skipped[0].reason == "metadata: Field required"
 
 
 def test_bad_entries_and_changes_are_skipped_individually() -> None:

@@ -135,6 +135,16 @@ class QualityUpdateEvent:
         return self.update.is_throughput_upgrade
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UserPreferencesEvent:
+    """`user_preferences` (field of the same name): customers stopping or resuming marketing
+    messages. The value is kept as sent; `contacts.optout.apply_user_preferences` reads it."""
+
+    waba_id: str
+    phone_number_id: str
+    value: dict[str, Any]
+
+
 SkippedKind = Literal["entry", "change", "contact", "message", "status", "error"]
 
 
@@ -159,4 +169,5 @@ class ParsedWebhook:
     template_updates: list[TemplateStatusEvent] = field(default_factory=list)
     account_updates: list[AccountUpdateEvent] = field(default_factory=list)
     quality_updates: list[QualityUpdateEvent] = field(default_factory=list)
+    user_preferences: list[UserPreferencesEvent] = field(default_factory=list)
     skipped: list[SkippedItem] = field(default_factory=list)

@@ -25,6 +25,7 @@ from finnegans.whatsapp.inbound.events import (
     SkippedKind,
     StatusEvent,
     TemplateStatusEvent,
+    UserPreferencesEvent,
     WebhookErrorEvent,
 )
 from finnegans.whatsapp.inbound.management import (
@@ -131,6 +132,7 @@ class _Parser:
             "message_template_status_update": self._template_update,
             "account_update": self._account_update,
             "phone_number_quality_update": self._quality_update,
+            "user_preferences": self._user_preferences,
         }
 
     def skip(self, kind: SkippedKind, reason: str, raw: Any, **where: str | None) -> None:
@@ -303,6 +305,22 @@ class _Parser:
         if update is not None:
             event = AccountUpdateEvent(waba_id=waba_id, time=time, update=update)
             self.out.account_updates.append(event)
+
+    def _user_preferences(self, waba_id: str, _time: datetime | None, change: Change) -> None:
+        value = change.value
+        try:
+            header = MessagesValueHeader.model_validate(value)
+        except ValidationError as exc:
+            self.skip("change", _reason(exc), value, waba_id=waba_id, field=change.field)
+            return
+        if _items(value, "user_preferences") is None:
+            self.skip("change", "user_preferences: not a list", value, waba_id=waba_id,
+                      field=change.field)  # fmt: skip
+            return
+        event = UserPreferencesEvent(
+            waba_id=waba_id, phone_number_id=header.metadata.phone_number_id, value=value
+        )
+        self.out.user_preferences.append(event)
 
     def _quality_update(self, waba_id: str, time: datetime | None, change: Change) -> None:
         update = self._management(PhoneNumberQualityUpdate, waba_id, change)

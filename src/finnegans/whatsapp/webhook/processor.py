@@ -13,6 +13,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from finnegans.contacts.optout import apply_inbound_optout, apply_user_preferences
 from finnegans.contacts.repository import ContactRepository
 from finnegans.context import AppContext, StoredInbound
 from finnegans.db.models import Message, WebhookEvent, WhatsAppAccount
@@ -27,6 +28,7 @@ from finnegans.whatsapp.inbound.events import (
     InboundMessageEvent,
     QualityUpdateEvent,
     StatusEvent,
+    UserPreferencesEvent,
 )
 from finnegans.whatsapp.inbound.parse import InvalidWebhookBody, parse_webhook
 
@@ -74,6 +76,8 @@ async def process_webhook_events(
         for account_update in parsed.account_updates:
             await _apply_account_update(session, account_update)
             accounts_changed = True
+        for preferences in parsed.user_preferences:
+            await _apply_user_preferences(ctx, session, preferences)
     if not stored and not accounts_changed:
         return None
 
@@ -132,6 +136,10 @@ async def _store_inbound(
         session, Message(id=message_id, direction="inbound", status="delivered", **values)
     )
     await inbox_events.conversation_updated(session, conversation)
+    # STOP / START (the workspace's opt-out keywords) change the contact's opt-out state and are
+    # not a conversation with the bot: no flow answers them.
+    if await apply_inbound_optout(session, contact, event.summary.text):
+        return StoredInbound(message_id, route.workspace_id, contact.id, None)
     # The flow engine's turn, queued in this transaction so a crash cannot lose it.
     enqueue(
         session,
@@ -160,6 +168,17 @@ async def _apply_status(ctx: AppContext, session: AsyncSession, event: StatusEve
         repo.add_pending_status(
             route.workspace_id, event.wamid, str(event.status), event.timestamp, **error
         )
+
+
+async def _apply_user_preferences(
+    ctx: AppContext, session: AsyncSession, event: UserPreferencesEvent
+) -> None:
+    route = await ctx.accounts.by_phone_number_id(event.phone_number_id)
+    if route is None:
+        log.warning("webhook_unknown_number", phone_number_id=event.phone_number_id)
+        return
+    changed = await apply_user_preferences(session, route.workspace_id, event.value)
+    log.info("marketing_preferences_applied", workspace_id=route.workspace_id, changed=changed)
 
 
 async def _accounts_of_waba(session: AsyncSession, waba_id: str) -> list[WhatsAppAccount]:
