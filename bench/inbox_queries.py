@@ -5,7 +5,7 @@ tables), then times the real API in this process (httpx over ASGI, no network): 
 conversation list (default view, filtered views, a later page by cursor), the counts, and
 threads (the latest page and an older page) of random conversations.
 
-    .venv/bin/python bench/inbox_queries.py --messages 1000000 --contacts 20000
+    .venv/bin/python bench/inbox_queries.py --messages 1000000 --contacts 50000
     .venv/bin/python bench/inbox_queries.py --database-url postgresql://... --messages 1000000
 """
 
@@ -62,6 +62,7 @@ async def seed(ctx: AppContext, workspace_id: str, contacts: int, messages: int)
             await session.execute(insert(Contact), rows)
             await session.execute(insert(Conversation), conversations)
     written = 0
+    run_tag = workspace_id[:8]  # wamids are unique database-wide: one seeding per run
     batch: list[dict[str, Any]] = []
     for n, cid in enumerate(contact_ids):
         base = now - timedelta(days=90) + timedelta(seconds=n)
@@ -72,7 +73,7 @@ async def seed(ctx: AppContext, workspace_id: str, contacts: int, messages: int)
             batch.append({"id": new_id(), "workspace_id": workspace_id, "contact_id": cid,
                           "direction": "inbound" if inbound else "outbound", "type": "text",
                           "text": f"mensaje {i} de la conversación {n}", "payload": {},
-                          "wamid": f"wamid.{n}.{i}", "status": "read" if not inbound else
+                          "wamid": f"wamid.{run_tag}.{n}.{i}", "status": "read" if not inbound else
                           "delivered", "created_at": base + timedelta(minutes=i)})  # fmt: skip
             written += 1
             if len(batch) >= BATCH:
@@ -166,7 +167,7 @@ async def run(database_url: str | None, contacts: int, messages: int, runs: int)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
-    parser.add_argument("--contacts", type=int, default=20_000)
+    parser.add_argument("--contacts", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.kit.logging import get_logger
 from finnegans.realtime.emitter import Emission, OrderedEmitter, defer_until_commit
+from finnegans.realtime.fanout import CoalescingManager, RedisFanoutManager
 from finnegans.realtime.handlers import register_handlers
 from finnegans.realtime.typing_indicator import TypingIndicator
 
@@ -41,14 +42,15 @@ class RealtimeHub:
         self.ctx = ctx
         settings = ctx.settings
         self.uses_redis = bool(settings.redis_url)
-        manager: socketio.AsyncManager = (
-            socketio.AsyncRedisManager(settings.redis_url, channel=REDIS_CHANNEL)
+        # Both coalesce a room's events into `batch` frames when fan-out falls behind (fanout.py).
+        self.manager: CoalescingManager = (
+            RedisFanoutManager(settings.redis_url, channel=REDIS_CHANNEL)
             if self.uses_redis
-            else socketio.AsyncManager()
+            else CoalescingManager()
         )
         self.server = socketio.AsyncServer(
             async_mode="asgi",
-            client_manager=manager,
+            client_manager=self.manager,
             cors_allowed_origins=_origin_check(settings),
             logger=False,
             engineio_logger=False,
@@ -99,8 +101,9 @@ class RealtimeHub:
         )
 
     async def drain(self, max_wait: float = 5.0) -> None:
-        """Wait until every released event has been handed to the manager."""
+        """Wait until every released event has been handed to the sockets of this process."""
         await self._emitter.drain(max_wait)
+        await self.manager.flush(max_wait)
 
     # ----- lifecycle ----------------------------------------------------------------------------
 

@@ -119,6 +119,8 @@ async def connect(
     recorder = Recorder(client, http)
     for event in (*EVENTS, "probe"):
         client.on(event, lambda data, event=event: recorder.record(event, data))
+    # A busy room's events arrive coalesced (realtime/fanout.py): unpack them as the dashboard does.
+    client.on("batch", lambda items: [recorder.record(name, data) for name, data in items])
     headers: dict[str, str] = {}
     if cookie:
         headers["Cookie"] = f"finnegans_session={cookie}"

@@ -101,6 +101,22 @@ describe("useInboxSocket", () => {
     expect(messages()[1].status).toBe("read");
   });
 
+  it("unpacks a batch of coalesced events in order", () => {
+    const { socket, messages, onInbound } = setup();
+    act(() => socket.serverSends("connect"));
+    const event = { contact_id: "c1", message: makeMessage({ id: "m3", created_at: "2026-11-28T10:09:00Z" }) };
+    const status = { contact_id: "c1", message_id: "m2", wamid: "wamid.2", status: "read", error: null };
+    act(() =>
+      socket.serverSends("batch", [["message:new", event], ["message:status", status], ["unknown:event", {}], "junk"]),
+    );
+    expect(messages().map((m) => [m.id, m.status])).toEqual([
+      ["m1", expect.any(String)],
+      ["m2", "read"],
+      ["m3", expect.any(String)],
+    ]);
+    expect(onInbound).toHaveBeenCalledWith("c1", event.message);
+  });
+
   it("re-fetches the thread when a status arrives for a message it does not hold", () => {
     const { socket, queryClient } = setup();
     const invalidate = vi.spyOn(queryClient, "invalidateQueries");

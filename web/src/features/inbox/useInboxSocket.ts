@@ -181,14 +181,28 @@ export function useInboxSocket({
       if (event?.user) clearTyping(event.contact_id, event.user.id);
     };
 
+    type Handler = (data: unknown) => void;
+    const events: Record<string, Handler> = {
+      "message:new": onMessageNew as Handler,
+      "message:status": onMessageStatus as Handler,
+      "conversation:updated": onConversationUpdated as Handler,
+      "typing:start": onTypingStart as Handler,
+      "typing:stop": onTypingStop as Handler,
+    };
+    // When the server falls behind, a room's consecutive events arrive as one `batch` of
+    // [event, data] pairs (realtime/fanout.py): handle each as if it had arrived alone.
+    const onBatch = (items: unknown) => {
+      if (!Array.isArray(items)) return;
+      for (const item of items) {
+        if (Array.isArray(item) && typeof item[0] === "string") events[item[0]]?.(item[1]);
+      }
+    };
+
     socket.on("connect", onConnect);
     socket.on("connect_error", onConnectError);
     socket.on("disconnect", onDisconnect);
-    socket.on("message:new", onMessageNew);
-    socket.on("message:status", onMessageStatus);
-    socket.on("conversation:updated", onConversationUpdated);
-    socket.on("typing:start", onTypingStart);
-    socket.on("typing:stop", onTypingStop);
+    for (const [name, listener] of Object.entries(events)) socket.on(name, listener);
+    socket.on("batch", onBatch as Listener);
     if (socket.connected) onConnect();
 
     const timers = typingTimers.current;
@@ -201,11 +215,8 @@ export function useInboxSocket({
       socket.off("connect", onConnect);
       socket.off("connect_error", onConnectError);
       socket.off("disconnect", onDisconnect);
-      socket.off("message:new", onMessageNew);
-      socket.off("message:status", onMessageStatus);
-      socket.off("conversation:updated", onConversationUpdated);
-      socket.off("typing:start", onTypingStart);
-      socket.off("typing:stop", onTypingStop);
+      for (const [name, listener] of Object.entries(events)) socket.off(name, listener);
+      socket.off("batch", onBatch as Listener);
       socket.disconnect();
       socketRef.current = null;
     };
