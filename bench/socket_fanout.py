@@ -8,7 +8,9 @@ every socket in the workspace room. Start:
     .venv/bin/python bench/socket_fanout.py --clients 100 --rate 1000 --seconds 10 \
         --redis-url redis://127.0.0.1:6379/0 [--client-procs 2]
 
-Without --redis-url a throwaway `redis-server` is started on a free port.
+Without --redis-url a throwaway `redis-server` is started on a free port. With --in-process the
+server runs in this process on the in-memory manager and the events are emitted on its own
+event loop (`ctx.realtime.emit_now`), as webhook processing and API requests emit them.
 
 Method:
 - `finnegans serve` runs as its own process on a fresh SQLite file, with REDIS_URL set;
@@ -36,7 +38,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +48,13 @@ import aiohttp
 import httpx
 import psutil
 import socketio
+import uvicorn
 import uvloop
+from cryptography.fernet import Fernet
 
+from finnegans.config import Settings
+from finnegans.db.migrate import upgrade
+from finnegans.main import create_app
 from finnegans.realtime import workspace_room
 from finnegans.realtime.hub import REDIS_CHANNEL
 
@@ -102,6 +111,54 @@ def start_server(data_dir: Path, redis_url: str) -> tuple[subprocess.Popen[bytes
             break
         time.sleep(0.1)
     raise SystemExit((data_dir / "server.log").read_text())
+
+
+class InProcessServer:
+    """`create_app` under uvicorn on a thread of this process (in-memory Socket.IO manager);
+    events are emitted by a coroutine on the server's own loop, as webhook processing does."""
+
+    def __init__(self, data_dir: Path) -> None:
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        settings = Settings(
+            _env_file=None, environment="test", database_url=f"sqlite:///{data_dir / 'bench.db'}",
+            data_dir=data_dir, jwt_secret="fanout-bench-" + "x" * 40,
+            encryption_keys=[Fernet.generate_key().decode()], public_url=self.url,
+            log_level="WARNING", redis_url="",
+        ).complete()  # fmt: skip
+        upgrade(settings.database_url)
+        self.app = create_app(settings)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.loop = uvloop.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_until_complete, args=(self.server.serve(),), daemon=True
+        )
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise SystemExit("the in-process server did not start")
+            time.sleep(0.05)
+
+    def emit(self, room: str, rate: int, seconds: float) -> tuple[int, float]:
+        hub = self.app.state.ctx.realtime
+
+        pending: set[asyncio.Task[None]] = set()
+
+        async def send(payload: dict[str, Any]) -> None:
+            # Like a commit releasing its events: the producer does not wait for the fan-out
+            # (the hub's ordered emitter keeps the order).
+            task = asyncio.ensure_future(hub.emit_now(EVENT, payload, room=room))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+        job = asyncio.run_coroutine_threadsafe(_schedule(send, rate, seconds), self.loop)
+        return job.result()
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
 
 
 # --- clients (in their own processes) -----------------------------------------------------
@@ -161,10 +218,10 @@ def client_process(url: str, token: str, n: int, stop_at: Any, queue: Any, ready
 # --- the emitter ---------------------------------------------------------------------------
 
 
-async def emit(redis_url: str, room: str, rate: int, seconds: float) -> tuple[int, float]:
-    """Publish `rate * seconds` events on a fixed schedule; returns (sent, worst lag in s).
-    (One publish at a time: python-socketio's write-only manager shares one connection.)"""
-    manager = socketio.AsyncRedisManager(redis_url, channel=REDIS_CHANNEL, write_only=True)
+async def _schedule(
+    send: Callable[[dict[str, Any]], Awaitable[None]], rate: int, seconds: float
+) -> tuple[int, float]:
+    """Send `rate * seconds` events on a fixed schedule; returns (sent, worst lag in s)."""
     total = int(rate * seconds)
     start = time.time() + 0.2
     worst = 0.0
@@ -174,9 +231,21 @@ async def emit(redis_url: str, room: str, rate: int, seconds: float) -> tuple[in
         if delay > 0:
             await asyncio.sleep(delay)
         worst = max(worst, time.time() - scheduled)
-        payload = {"contact_id": "bench", "message": {"id": str(i)}, "bench_t": scheduled}
-        await manager.emit(EVENT, payload, room=room, namespace="/")
+        await send({"contact_id": "bench", "message": {"id": str(i)}, "bench_t": scheduled})
     return total, worst
+
+
+async def emit_through_redis(
+    redis_url: str, room: str, rate: int, seconds: float
+) -> tuple[int, float]:
+    """As a `finnegans worker` would: a write-only manager publishing to Redis (one publish at
+    a time: python-socketio's write-only manager shares one connection)."""
+    manager = socketio.AsyncRedisManager(redis_url, channel=REDIS_CHANNEL, write_only=True)
+
+    async def send(payload: dict[str, Any]) -> None:
+        await manager.emit(EVENT, payload, room=room, namespace="/")
+
+    return await _schedule(send, rate, seconds)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -187,9 +256,16 @@ def run(args: argparse.Namespace) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="fanout-bench-"))
     redis_proc = None
     redis_url = args.redis_url
-    if not redis_url:
-        redis_proc, redis_url = start_redis(data_dir)
-    server, url = start_server(data_dir, redis_url)
+    in_process: InProcessServer | None = None
+    server: subprocess.Popen[bytes] | None = None
+    if args.in_process:
+        in_process = InProcessServer(data_dir)
+        url, server_pid = in_process.url, os.getpid()
+    else:
+        if not redis_url:
+            redis_proc, redis_url = start_redis(data_dir)
+        server, url = start_server(data_dir, redis_url)
+        server_pid = server.pid
     try:
         owner = httpx.post(f"{url}/api/auth/register", json={
             "name": "Bench", "email": f"fanout-{time.time_ns()}@example.com",
@@ -215,11 +291,16 @@ def run(args: argparse.Namespace) -> None:
             raise SystemExit(f"only {ready.value} of {args.clients} clients connected")
         # Let the connect burst settle, then start the clock.
         time.sleep(1)
-        server_ps = psutil.Process(server.pid)
+        server_ps = psutil.Process(server_pid)
         clients_ps = [psutil.Process(proc.pid) for proc in procs]
         cpu_before = sum(server_ps.cpu_times()[:2])
         clients_before = sum(sum(p.cpu_times()[:2]) for p in clients_ps)
-        sent, emit_lag = uvloop.run(emit(redis_url, room, args.rate, args.seconds))
+        if in_process is not None:
+            sent, emit_lag = in_process.emit(room, args.rate, args.seconds)
+        else:
+            sent, emit_lag = uvloop.run(
+                emit_through_redis(redis_url, room, args.rate, args.seconds)
+            )
         # Clients keep listening `--drain` seconds after the last event was published.
         time.sleep(args.drain)
         cpu_used = sum(server_ps.cpu_times()[:2]) - cpu_before
@@ -229,14 +310,19 @@ def run(args: argparse.Namespace) -> None:
         for proc in procs:
             proc.join(timeout=10)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        if in_process is not None:
+            in_process.stop()
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
         if redis_proc is not None:
             redis_proc.terminate()
     latencies = sorted(lat for _, lats in results for lat in lats)
     frames = sum(n for n, _ in results)
     expected = sent * args.clients
-    print(f"socket fan-out: {args.clients} clients, {args.rate} events/s for {args.seconds} s "
+    mode = "in-process emitter, in-memory manager" if args.in_process else "through Redis"
+    print(f"socket fan-out ({mode}): {args.clients} clients, {args.rate} events/s for "
+          f"{args.seconds} s "
           f"({sent:,} events, {expected:,} deliveries expected), clients in "
           f"{args.client_procs} process(es)")  # fmt: skip
     print(f"  delivered        {len(latencies):,} ({len(latencies) / expected:.2%}); "
@@ -264,6 +350,7 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=5, help="seconds to wait after the last")
     parser.add_argument("--client-procs", type=int, default=1)
     parser.add_argument("--redis-url", default="")
+    parser.add_argument("--in-process", action="store_true", help="one process, in-memory manager")
     run(parser.parse_args())
 
 
