@@ -22,6 +22,7 @@ from finnegans.jobs.task_queue import enqueue
 from finnegans.jobs.webhook_worker import AfterCommit
 from finnegans.kit.clock import utcnow
 from finnegans.kit.logging import get_logger
+from finnegans.templates.webhook import apply_template_status
 from finnegans.whatsapp.inbound.events import (
     AccountUpdateEvent,
     InboundMessageEvent,
@@ -74,6 +75,8 @@ async def process_webhook_events(
         for account_update in parsed.account_updates:
             await _apply_account_update(session, account_update)
             accounts_changed = True
+        for template_update in parsed.template_updates:
+            await apply_template_status(session, template_update)
     if not stored and not accounts_changed:
         return None
 
