@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from finnegans.templates.rendering import (
     ParameterProblems,
@@ -149,3 +151,43 @@ def test_one_prepared_template_serves_many_recipients() -> None:
     sends = [t.graph_template({"body.1": name, "body.2": "order"}) for name in ("Ana", "Bo")]
     assert [s["components"][0]["parameters"][0]["text"] for s in sends] == ["Ana", "Bo"]
     assert "components" not in _prepared([{"type": "BODY", "text": "Hi"}]).graph_template({})
+
+
+_KEYS = st.sampled_from(
+    ["type", "format", "text", "example", "buttons", "url", "header_text", "body_text"]
+)
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_KEYS, children, max_size=5),
+    max_leaves=20,
+)
+_component = st.fixed_dictionaries(
+    {"type": st.sampled_from(["HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "body"])},
+    optional={
+        "format": st.sampled_from(["TEXT", "IMAGE", "LOCATION", "weird"]) | _json,
+        "text": st.text(alphabet="ab{}1_ ", max_size=30) | _json,
+        "example": _json,
+        "buttons": st.lists(_json, max_size=3) | _json,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    components=st.lists(_component, max_size=5),
+    values=st.dictionaries(st.text(max_size=12), st.text(max_size=12), max_size=5),
+)
+def test_any_components_from_meta_never_crash(
+    components: list[dict[str, Any]], values: dict[str, str]
+) -> None:
+    """Whatever Meta (or a stored row) holds, rendering answers or names problems; no crash."""
+    t = _prepared(components)
+    t.render(values)
+    t.check(values)
+    t.values_from_components(components)
+    problems = t.check(values)
+    if problems:
+        with pytest.raises(ParameterProblems):
+            t.graph_template(values)
+    else:
+        t.graph_template(values)

@@ -64,7 +64,12 @@ function TemplateList({ manager, onCreate }: { manager: boolean; onCreate: (() =
   const describe = useErrorMessage();
   const [query, setQuery] = useState("");
   const [deleting, setDeleting] = useState<MessageTemplate | null>(null);
-  const list = useQuery({ queryKey: templateKeys.list({}), queryFn: () => templatesApi.list() });
+  const list = useQuery({
+    queryKey: templateKeys.list({}),
+    queryFn: () => templatesApi.list(),
+    // Meta's verdict arrives by webhook: look again while a template is in review.
+    refetchInterval: (query) => (query.state.data?.templates.some((tpl) => tpl.status === "PENDING") ? 5000 : false),
+  });
   const all = list.data?.templates;
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
