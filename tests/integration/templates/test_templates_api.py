@@ -277,3 +277,7 @@ async def test_members_read_admins_write(client: AsyncClient, app: FastAPI) -> N
     assert r.status_code == 404
     r = await client.post("/api/templates/sync", headers=other.auth)
     assert r.status_code == 409 and r.json()["code"] == "no_account"
+    r = await client.post("/api/templates", headers=other.auth,
+                          json={**NEW_TEMPLATE, "account_id": waba.account_id})  # fmt: skip
+    assert r.status_code == 404
+    assert waba.emulator.state.find_template(waba.waba_id, "order_shipped", "en_US") is None
