@@ -35,6 +35,7 @@ from finnegans.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddlewar
 from finnegans.kit.openapi import install_openapi
 from finnegans.realtime import RealtimeHub
 from finnegans.system import endpoints as system_endpoints
+from finnegans.templates import endpoints as template_endpoints
 from finnegans.web import mount_dashboard
 from finnegans.whatsapp import accounts_endpoints, sandbox_endpoints
 from finnegans.whatsapp.media import download_inbound_media
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(contact_endpoints.router)
     app.include_router(contact_catalog_endpoints.router)
     app.include_router(flow_endpoints.router)
+    app.include_router(template_endpoints.router)
     app.mount("/socket.io", ctx.realtime.asgi_app)  # before the dashboard's catch-all route
     mount_dashboard(app)
     return app

@@ -37,6 +37,7 @@ BODIES = {
     "PATCH /api/tags/{tag_id}": {"name": "hijacked"},
     "PATCH /api/contact-attributes/{attribute_id}": {"label": "hijacked"},
     "PATCH /api/segments/{segment_id}": {"name": "hijacked"},
+    "POST /api/templates/{template_id}/preview": {"parameters": {}},
 }
 
 
@@ -119,6 +120,11 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
         json={"name": "VIP", "rules": {"conditions": [{"field": "tag", "value": "vip"}]}},
     )
     ids["segment_id"] = segment.json()["id"]
+    synced = await client.post("/api/templates/sync", headers=a.auth)
+    assert synced.status_code == 200, synced.text
+    ids["template_id"] = (await client.get("/api/templates", headers=a.auth)).json()["templates"][
+        0
+    ]["id"]
 
     routes = id_routes(app)
     assert routes, "no id routes found"
@@ -160,6 +166,8 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
     assert (await client.get(f"/api/segments/{ids['segment_id']}", headers=a.auth)).json()[
         "name"
     ] == "VIP"
+    a_template = await client.get(f"/api/templates/{ids['template_id']}", headers=a.auth)
+    assert a_template.status_code == 200, a_template.text
     canned_list = (await client.get("/api/canned-responses", headers=a.auth)).json()
     assert [c["shortcut"] for c in canned_list["canned_responses"]] == ["hola"]
     # And B's lists show none of it.
@@ -186,4 +194,5 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
     assert (await client.get("/api/canned-responses", headers=b.auth)).json() == {
         "canned_responses": []
     }
+    assert (await client.get("/api/templates", headers=b.auth)).json() == {"templates": []}
     assert (await client.get("/api/settings", headers=b.auth)).json()["metaPhoneNumberId"] == ""

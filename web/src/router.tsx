@@ -16,6 +16,7 @@ import { WhatsAppSettingsPage } from "./features/settings/whatsapp/WhatsAppSetti
 import { MembersSettingsPage } from "./features/settings/members/MembersSettingsPage";
 import { ApiKeysSettingsPage } from "./features/settings/apikeys/ApiKeysSettingsPage";
 import { CannedResponsesSettingsPage } from "./features/settings/canned/CannedResponsesSettingsPage";
+import { TemplatesSettingsPage } from "./features/settings/templates/TemplatesSettingsPage";
 
 export const routes: RouteObject[] = [
   {
@@ -49,6 +50,7 @@ export const routes: RouteObject[] = [
               { path: "members", element: <MembersSettingsPage /> },
               { path: "api-keys", element: <ApiKeysSettingsPage /> },
               { path: "canned-responses", element: <CannedResponsesSettingsPage /> },
+              { path: "templates", element: <TemplatesSettingsPage /> },
               { path: "*", element: <NotFoundPage /> },
             ],
           },

@@ -133,6 +133,11 @@ class TemplateIn(InputModel):
     name: str = Field(min_length=1, max_length=512)
     language: str = Field(min_length=2, max_length=15)
     components: list[dict[str, Any]] = Field(default_factory=list, max_length=20)
+    parameters: dict[str, str] | None = Field(
+        default=None,
+        max_length=40,
+        description='instead of components, for a synced template: {"body.1": "Ana", ...}',
+    )
 
 
 class SendIn(InputModel):

@@ -26,6 +26,7 @@ from finnegans.inbox.views import window_open
 from finnegans.jobs.task_queue import TaskRef, enqueue, finish
 from finnegans.kit.clock import utcnow
 from finnegans.kit.errors import ApiError, BadRequest, Conflict
+from finnegans.templates import service as template_service
 from finnegans.whatsapp.graph.errors import MessageValidationError
 from finnegans.whatsapp.graph.limits import TEXT_BODY_MAX
 from finnegans.whatsapp.graph.messages import MediaRef, media_message, message_payload, text_message
@@ -136,6 +137,13 @@ async def send(
         if upload is None:
             raise BadRequest("media_id: no upload with this id in this workspace",
                              fields={"media_id": "unknown upload"})  # fmt: skip
+    if data.type == "template" and data.template is not None:
+        t = data.template
+        t.components = await template_service.send_components(
+            session, principal.workspace_id,
+            await account_for_contact(session, principal.workspace_id, contact.id),
+            t.name, t.language, components=t.components, parameters=t.parameters,
+        )  # fmt: skip
     payload = build_payload(data, to, reply_to, upload)
     if data.type != "template" and not window_open(conversation):
         raise WindowClosed(

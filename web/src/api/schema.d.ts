@@ -1155,6 +1155,91 @@ export interface paths {
         patch: operations["update_tag_api_tags__tag_id__patch"];
         trace?: never;
     };
+    "/api/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Templates
+         * @description The workspace's templates sorted by name (DELETED ones only when asked by status).
+         */
+        get: operations["list_templates_api_templates_get"];
+        put?: never;
+        /**
+         * Create Template
+         * @description Submit a template to Meta for review; it is stored as PENDING until the verdict.
+         */
+        post: operations["create_template_api_templates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync Templates
+         * @description Read every template of each number's WABA (all pages) and bring the copies up to date.
+         */
+        post: operations["sync_templates_api_templates_sync_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Template */
+        get: operations["get_template_api_templates__template_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Template
+         * @description Delete this translation on Meta, then here.
+         */
+        delete: operations["delete_template_api_templates__template_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/templates/{template_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Template
+         * @description The filled-in text and the exact Graph `template` object a send would use.
+         */
+        post: operations["preview_template_api_templates__template_id__preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/whatsapp-accounts": {
         parameters: {
             query?: never;
@@ -1486,6 +1571,20 @@ export interface components {
             /** Type */
             type?: ("text" | "number" | "date" | "boolean") | null;
         };
+        /** BodyIn */
+        BodyIn: {
+            /** Example */
+            example?: {
+                [key: string]: unknown;
+            } | null;
+            /** Text */
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "BODY";
+        };
         /** Body_upload_media_api_conversations__contact_id__media_post */
         Body_upload_media_api_conversations__contact_id__media_post: {
             /** File */
@@ -1512,6 +1611,32 @@ export interface components {
             action: string;
             /** Matched */
             matched: number;
+        };
+        /** ButtonIn */
+        ButtonIn: {
+            /** Example */
+            example?: string[] | null;
+            /** Phone Number */
+            phone_number?: string | null;
+            /** Text */
+            text: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "QUICK_REPLY" | "URL" | "PHONE_NUMBER";
+            /** Url */
+            url?: string | null;
+        };
+        /** ButtonsIn */
+        ButtonsIn: {
+            /** Buttons */
+            buttons: components["schemas"]["ButtonIn"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "BUTTONS";
         };
         /** CannedResponseEnvelopeOut */
         CannedResponseEnvelopeOut: {
@@ -2019,6 +2144,36 @@ export interface components {
              */
             updated_at: string;
         };
+        /** FooterIn */
+        FooterIn: {
+            /** Text */
+            text: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "FOOTER";
+        };
+        /** HeaderIn */
+        HeaderIn: {
+            /** Example */
+            example?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Format
+             * @default TEXT
+             * @enum {string}
+             */
+            format: "TEXT" | "IMAGE" | "VIDEO" | "DOCUMENT" | "LOCATION";
+            /** Text */
+            text?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "HEADER";
+        };
         /** HealthOut */
         HealthOut: {
             /**
@@ -2329,6 +2484,49 @@ export interface components {
             /** Value */
             value: boolean;
         };
+        /** ParameterOut */
+        ParameterOut: {
+            /**
+             * Component
+             * @enum {string}
+             */
+            component: "header" | "body" | "button";
+            /** Example */
+            example: string | null;
+            /**
+             * Key
+             * @description what to fill: body.1, body.first_name, header.image, button.0
+             */
+            key: string;
+            /** Name */
+            name: string;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "text" | "image" | "video" | "document" | "location";
+        };
+        /** PreviewIn */
+        PreviewIn: {
+            /**
+             * Parameters
+             * @description keyed values, e.g. {"body.1": "Ana", "header.image": "https://..."}
+             */
+            parameters?: {
+                [key: string]: string;
+            };
+        };
+        /** PreviewOut */
+        PreviewOut: {
+            rendered: components["schemas"]["RenderedOut"];
+            /**
+             * Template
+             * @description the exact Graph `template` object sent
+             */
+            template: {
+                [key: string]: unknown;
+            };
+        };
         /** ProblemOut */
         ProblemOut: {
             /** Field */
@@ -2356,6 +2554,32 @@ export interface components {
             password: string;
             /** Workspacename */
             workspaceName?: string | null;
+        };
+        /** RenderedButtonOut */
+        RenderedButtonOut: {
+            /** Phone Number */
+            phone_number: string | null;
+            /** Text */
+            text: string;
+            /** Type */
+            type: string;
+            /** Url */
+            url: string | null;
+        };
+        /** RenderedOut */
+        RenderedOut: {
+            /** Body */
+            body: string;
+            /** Buttons */
+            buttons: components["schemas"]["RenderedButtonOut"][];
+            /** Footer */
+            footer: string | null;
+            /** Header */
+            header: string | null;
+            /** Header Media */
+            header_media: {
+                [key: string]: string;
+            } | null;
         };
         /** ReplyToOut */
         ReplyToOut: {
@@ -2578,6 +2802,27 @@ export interface components {
              */
             success: boolean;
         };
+        /** SyncIn */
+        SyncIn: {
+            /** Account Id */
+            account_id?: string | null;
+        };
+        /** SyncOut */
+        SyncOut: {
+            /**
+             * Accounts
+             * @description WhatsApp Business Accounts read
+             */
+            accounts: number;
+            /** Added */
+            added: number;
+            /** Removed */
+            removed: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Updated */
+            updated: number;
+        };
         /** TagCondition */
         TagCondition: {
             /**
@@ -2640,6 +2885,31 @@ export interface components {
             /** Tags */
             tags: string[];
         };
+        /** TemplateCreateIn */
+        TemplateCreateIn: {
+            /**
+             * Account Id
+             * @description the number whose WABA gets it (default: first)
+             */
+            account_id?: string | null;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "MARKETING" | "UTILITY" | "AUTHENTICATION";
+            /** Components */
+            components: (components["schemas"]["HeaderIn"] | components["schemas"]["BodyIn"] | components["schemas"]["FooterIn"] | components["schemas"]["ButtonsIn"])[];
+            /**
+             * Language
+             * @description e.g. en_US, es, pt_BR
+             */
+            language: string;
+            /**
+             * Name
+             * @description lowercase letters, digits and _
+             */
+            name: string;
+        };
         /** TemplateIn */
         TemplateIn: {
             /** Components */
@@ -2650,6 +2920,62 @@ export interface components {
             language: string;
             /** Name */
             name: string;
+            /**
+             * Parameters
+             * @description instead of components, for a synced template: {"body.1": "Ana", ...}
+             */
+            parameters?: {
+                [key: string]: string;
+            } | null;
+        };
+        /** TemplateListOut */
+        TemplateListOut: {
+            /** Templates */
+            templates: components["schemas"]["TemplateOut"][];
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            /** Account Id */
+            account_id: string | null;
+            /** Category */
+            category: string;
+            /** Components */
+            components: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Language */
+            language: string;
+            /** Last Synced At */
+            last_synced_at: string | null;
+            /** Meta Template Id */
+            meta_template_id: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Parameter Format
+             * @enum {string}
+             */
+            parameter_format: "positional" | "named";
+            /** Parameters */
+            parameters: components["schemas"]["ParameterOut"][];
+            /** Rejected Reason */
+            rejected_reason: string | null;
+            /** Status */
+            status: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Waba Id */
+            waba_id: string;
         };
         /** ThreadOut */
         ThreadOut: {
@@ -5423,6 +5749,224 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TagOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_templates_api_templates_get: {
+        parameters: {
+            query?: {
+                /** @description APPROVED, PENDING, REJECTED, ... */
+                status?: string[] | null;
+                /** @description a number's id */
+                account?: string | null;
+                /** @description part of the name */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateListOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    create_template_api_templates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateCreateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description a 190 from Meta: the number's access token must be fixed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sync_templates_api_templates_sync_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SyncIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description a 190 from Meta: the number's access token must be fixed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_template_api_templates__template_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_template_api_templates__template_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description a 190 from Meta: the number's access token must be fixed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    preview_template_api_templates__template_id__preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOut"];
                 };
             };
             /** @description Invalid input */

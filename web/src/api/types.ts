@@ -275,3 +275,14 @@ export interface ConversationUpdatedEvent {
   contact_id: Id;
   conversation?: Partial<ConversationSummary> & { assignee_id?: Id | null };
 }
+
+// ----- message templates (docs/api.md#message-templates) ------------------------------------
+
+export type MessageTemplate = Schemas["TemplateOut"];
+export type MessageTemplateList = Schemas["TemplateListOut"];
+export type TemplateParameter = Schemas["ParameterOut"];
+export type TemplateCreateRequest = Schemas["TemplateCreateIn"];
+export type TemplateSyncResult = Schemas["SyncOut"];
+export type TemplatePreview = Schemas["PreviewOut"];
+/** Parameter values keyed like the server's `parameters[].key` ("body.1", "header.image"). */
+export type TemplateValues = Record<string, string>;

@@ -20,6 +20,7 @@ from finnegans.db.models.flows import (
 from finnegans.db.models.inbox import CannedResponse
 from finnegans.db.models.messaging import Message, MessageStatus
 from finnegans.db.models.tasks import Task
+from finnegans.db.models.templates import MessageTemplate
 from finnegans.db.models.whatsapp import (
     AccountStatus,
     PendingStatus,
@@ -58,6 +59,7 @@ __all__ = [
     "Invitation",
     "Message",
     "MessageStatus",
+    "MessageTemplate",
     "PendingStatus",
     "Role",
     "Segment",

@@ -23,6 +23,7 @@ from finnegans.jobs.task_queue import enqueue
 from finnegans.jobs.webhook_worker import AfterCommit
 from finnegans.kit.clock import utcnow
 from finnegans.kit.logging import get_logger
+from finnegans.templates.webhook import apply_template_status
 from finnegans.whatsapp.inbound.events import (
     AccountUpdateEvent,
     InboundMessageEvent,
@@ -78,6 +79,8 @@ async def process_webhook_events(
             accounts_changed = True
         for preferences in parsed.user_preferences:
             await _apply_user_preferences(ctx, session, preferences)
+        for template_update in parsed.template_updates:
+            await apply_template_status(session, template_update)
     if not stored and not accounts_changed:
         return None
 

@@ -13,7 +13,7 @@ import { cx } from "../../lib/format";
 import { errorCode, inboxApi, inboxKeys } from "./api";
 import { cannedQuery, insertCanned, matchCanned } from "./canned";
 import { EmojiPicker } from "./EmojiPicker";
-import { TemplatePicker } from "./TemplatePicker";
+import { TemplatePicker } from "../templates/TemplatePicker";
 import { formatDuration, windowLeftMs } from "./time";
 
 /** Unsent drafts per conversation, kept while the dashboard is open. */

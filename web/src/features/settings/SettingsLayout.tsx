@@ -1,15 +1,20 @@
 import { useEffect, useRef } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
-import { KeyRound, MessageSquareText, Smartphone, UsersRound, type LucideIcon } from "lucide-react";
+import { FileText, KeyRound, MessageSquareText, Smartphone, UsersRound, type LucideIcon } from "lucide-react";
 import { PageHeader } from "../../components/Card";
 import { cx } from "../../lib/format";
 
-const TABS: Array<{ key: "whatsapp" | "members" | "apiKeys" | "canned"; to: string; icon: LucideIcon }> = [
+const TABS: Array<{
+  key: "whatsapp" | "members" | "apiKeys" | "canned" | "templates";
+  to: string;
+  icon: LucideIcon;
+}> = [
   { key: "whatsapp", to: "/settings/whatsapp", icon: Smartphone },
   { key: "members", to: "/settings/members", icon: UsersRound },
   { key: "apiKeys", to: "/settings/api-keys", icon: KeyRound },
   { key: "canned", to: "/settings/canned-responses", icon: MessageSquareText },
+  { key: "templates", to: "/settings/templates", icon: FileText },
 ];
 
 export function SettingsLayout() {
