@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     # quiet this long (0: never; the agent resumes the bot by hand).
     inbox_return_to_bot_minutes: int = Field(default=0, ge=0, le=60 * 24 * 30)
     secure_cookies: bool | None = None
+    # GET /metrics answers only with "Authorization: Bearer <metrics_token>"; empty: off.
+    metrics_token: str = ""
+    # Errors and traces to Sentry when set (sentry-sdk is imported only then).
+    sentry_dsn: str = ""
 
     @field_validator("encryption_keys", "cors_origins", mode="before")
     @classmethod

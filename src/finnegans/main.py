@@ -12,8 +12,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import select
 
 from finnegans import __version__
+from finnegans.accounts import audit_endpoints, members_endpoints
 from finnegans.accounts import endpoints as auth_endpoints
-from finnegans.accounts import members_endpoints
 from finnegans.accounts.throttle import LoginThrottle
 from finnegans.config import Settings, get_settings
 from finnegans.contacts import catalog_endpoints as contact_catalog_endpoints
@@ -35,6 +35,8 @@ from finnegans.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddlewar
 from finnegans.kit.openapi import install_openapi
 from finnegans.realtime import RealtimeHub
 from finnegans.system import endpoints as system_endpoints
+from finnegans.system.metrics import HttpMetricsMiddleware, metrics_endpoint
+from finnegans.system.sentry import init_sentry
 from finnegans.templates import endpoints as template_endpoints
 from finnegans.web import mount_dashboard
 from finnegans.whatsapp import accounts_endpoints, sandbox_endpoints
@@ -81,6 +83,7 @@ async def register_sandbox_numbers(ctx: AppContext) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format.value)
+    init_sentry(settings)
     ctx = build_context(settings)
     ingest = WebhookIngest(
         ctx.accounts, IngestWriter(ctx.db, ctx.webhook_worker.notify), settings.meta_app_secret
@@ -132,10 +135,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(HttpMetricsMiddleware)  # outermost: it times webhook acks too
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
 
     app.include_router(system_endpoints.router)
     app.include_router(auth_endpoints.router)
     app.include_router(members_endpoints.router)
+    app.include_router(audit_endpoints.router)
     app.include_router(accounts_endpoints.router)
     app.include_router(webhook_endpoints.router)
     app.include_router(sandbox_endpoints.router)

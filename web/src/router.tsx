@@ -17,6 +17,7 @@ import { MembersSettingsPage } from "./features/settings/members/MembersSettings
 import { ApiKeysSettingsPage } from "./features/settings/apikeys/ApiKeysSettingsPage";
 import { CannedResponsesSettingsPage } from "./features/settings/canned/CannedResponsesSettingsPage";
 import { TemplatesSettingsPage } from "./features/settings/templates/TemplatesSettingsPage";
+import { AuditLogSettingsPage } from "./features/settings/audit/AuditLogSettingsPage";
 
 export const routes: RouteObject[] = [
   {
@@ -51,6 +52,7 @@ export const routes: RouteObject[] = [
               { path: "api-keys", element: <ApiKeysSettingsPage /> },
               { path: "canned-responses", element: <CannedResponsesSettingsPage /> },
               { path: "templates", element: <TemplatesSettingsPage /> },
+              { path: "audit-log", element: <AuditLogSettingsPage /> },
               { path: "*", element: <NotFoundPage /> },
             ],
           },

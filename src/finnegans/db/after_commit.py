@@ -9,7 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
 
-def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
+def after_commit(
+    session: AsyncSession,
+    callback: Callable[[], None],
+    on_rollback: Callable[[], None] | None = None,
+) -> None:
+    """`callback()` once the current transaction commits; `on_rollback()` if it rolls back."""
     done = False
 
     def _run(committed: Session) -> None:
@@ -24,8 +29,10 @@ def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
 
     def _drop(_session: Session, previous: SessionTransaction) -> None:
         nonlocal done
-        if not previous.nested:
+        if not previous.nested and not done:
             done = True  # the transaction it belonged to is gone
+            if on_rollback is not None:
+                on_rollback()
 
     event.listen(session.sync_session, "after_commit", _run)
     event.listen(session.sync_session, "after_soft_rollback", _drop)

@@ -53,6 +53,7 @@ from finnegans.inbox.outbox import queue_message
 from finnegans.jobs.task_queue import cancel_timers, enqueue
 from finnegans.kit.clock import utcnow
 from finnegans.kit.upsert import insert_ignoring_conflicts
+from finnegans.system import metrics
 
 MAX_FLOW_CHAIN = 3  # start_flow → start_flow → ...: deeper chains are a mistake, not a feature
 _GRAPH_CACHE_SIZE = 256
@@ -157,7 +158,17 @@ async def live_session(session: AsyncSession, contact_id: str) -> FlowSession | 
     return result.scalar_one_or_none()
 
 
+_OUTCOMES = frozenset({*ENDED_STATUSES, "handed_off"})
+
+
+def _count_outcome(session: AsyncSession, before: str, after: str) -> None:
+    """A session reaching an outcome (the flow executions metric), counted after commit."""
+    if after != before and after in _OUTCOMES:
+        metrics.count_after_commit(session, metrics.FLOW_EXECUTIONS.labels(after))
+
+
 async def end_session(session: AsyncSession, flow_session: FlowSession, status: str) -> None:
+    _count_outcome(session, flow_session.status, status)
     flow_session.status = status
     flow_session.ended_at = utcnow()
     await cancel_timers(session, flow_session.id)
@@ -245,6 +256,7 @@ async def apply_result(
     state = result.state
     now = utcnow()
     flow_session.current_node_id = state.node_id
+    _count_outcome(session, flow_session.status, state.status)
     flow_session.status = state.status
     flow_session.variables = state.variables
     flow_session.attempts = state.attempts

@@ -22,6 +22,7 @@ from finnegans.inbox.schemas import UserRef
 from finnegans.jobs.task_queue import TaskRef, enqueue, finish
 from finnegans.kit.clock import utcnow
 from finnegans.kit.logging import get_logger
+from finnegans.system import metrics
 from finnegans.whatsapp.graph import GraphError, GraphUnreachable, SendOutcomeUnknown
 from finnegans.whatsapp.graph.errors import ErrorKind
 from finnegans.whatsapp.graph_factory import graph_client_for
@@ -123,6 +124,8 @@ async def _fail(
     session: AsyncSession, message: Message, code: int | None, title: str, details: str | None
 ) -> None:
     message.status = "failed"
+    metrics.count_after_commit(session, metrics.MESSAGES.labels("outbound", "failed"))
+    metrics.count_after_commit(session, metrics.MESSAGE_FAILURES.labels(str(code or "none")))
     message.error_code = code
     message.error_title = title[:255]
     message.error_details = details
@@ -132,6 +135,8 @@ async def _fail(
         flow_session = await session.get(FlowSession, message.session_id)
         if flow_session is not None and flow_session.status not in ("completed", "expired"):
             node = message.payload.get("node_id")
+            if flow_session.status != "errored":
+                metrics.count_after_commit(session, metrics.FLOW_EXECUTIONS.labels("errored"))
             flow_session.status = "errored"
             flow_session.error = f"Node {node}: the message could not be sent ({title})"[:2000]
             flow_session.ended_at = utcnow()
@@ -198,6 +203,8 @@ async def send_queued_message(ctx: AppContext, ref: TaskRef) -> None:
                 stored.wamid = wamid
                 stored.status = "sent"
                 stored.sent_at = stored.status_updated_at = utcnow()
+                # The `sent` status webhook finds sent_at set and is not counted again.
+                metrics.count_after_commit(session, metrics.MESSAGES.labels("outbound", "sent"))
                 await session.flush()
                 if wamid:
                     await MessageRepository(session).apply_pending_statuses(wamid)

@@ -13,6 +13,7 @@ from finnegans.db.models import Conversation, Message, PendingStatus
 from finnegans.inbox import events
 from finnegans.kit.clock import utcnow
 from finnegans.kit.upsert import insert_ignoring_conflicts
+from finnegans.system import metrics
 
 CUSTOMER_SERVICE_WINDOW = timedelta(hours=24)
 
@@ -92,14 +93,25 @@ class MessageRepository:
             )  # fmt: skip
             events.status_changed(self.session, workspace_id, contact_id, message_id, wamid,
                                   status, error)  # fmt: skip
+            if status == "failed":
+                metrics.count_after_commit(
+                    self.session, metrics.MESSAGES.labels("outbound", status)
+                )
+                code = str(error_code) if error_code is not None else "none"
+                metrics.count_after_commit(self.session, metrics.MESSAGE_FAILURES.labels(code))
         column = _TIME_COLUMN.get(status)
         if column is not None:
             # Each status keeps its own time even when it arrives out of order.
-            await self.session.execute(
+            stamped = await self.session.execute(
                 update(Message)
                 .where(Message.wamid == wamid, getattr(Message, column).is_(None))
                 .values({column: occurred_at})
             )
+            if stamped.rowcount:  # type: ignore[attr-defined]
+                # Counted once per message and status, whatever order the webhooks came in.
+                metrics.count_after_commit(
+                    self.session, metrics.MESSAGES.labels("outbound", status)
+                )
         return True
 
     def add_pending_status(

@@ -15,8 +15,10 @@ log = get_logger(__name__)
 async def run_worker(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Run until SIGTERM/SIGINT (or until `stop` is set, for tests)."""
     from finnegans.main import build_context
+    from finnegans.system.sentry import init_sentry
 
     configure_logging(settings.log_level, settings.log_format.value)
+    init_sentry(settings)
     ctx = build_context(settings)
     if stop is None:
         stop = asyncio.Event()

@@ -22,6 +22,7 @@ from finnegans.db.models import WebhookEvent
 from finnegans.db.session import IN_BACKGROUND, Database
 from finnegans.kit.clock import utcnow
 from finnegans.kit.logging import get_logger
+from finnegans.system import metrics
 
 log = get_logger(__name__)
 
@@ -163,16 +164,19 @@ class WebhookWorker:
                 if not ids:
                     return 0
                 after_commit = await self.processor(session, ids)
-                await session.execute(
+                processed_at = utcnow()
+                received = await session.execute(
                     update(WebhookEvent)
                     .where(WebhookEvent.id.in_(ids))
                     .values(
                         status="processed",
-                        processed_at=utcnow(),
+                        processed_at=processed_at,
                         error=None,
                         attempts=WebhookEvent.attempts + 1,
                     )
+                    .returning(WebhookEvent.received_at)
                 )
+                lags = [(processed_at - at).total_seconds() for at in received.scalars()]
         except Exception as exc:
             if len(ids) > 1:
                 for event_id in ids:
@@ -183,6 +187,9 @@ class WebhookWorker:
                 await self._record_failure(ids[0], exc)
                 return 1
             raise
+        metrics.WEBHOOKS_PROCESSED.labels("processed").inc(len(ids))
+        for lag in lags:
+            metrics.WEBHOOK_LAG.observe(lag)
         if after_commit is not None:
             try:
                 await after_commit()
@@ -199,7 +206,9 @@ class WebhookWorker:
             event.error = f"{exc.__class__.__name__}: {exc}"[:2000]
             if event.attempts >= MAX_ATTEMPTS:
                 event.status = "failed"
+                metrics.WEBHOOKS_PROCESSED.labels("failed").inc()
             else:
+                metrics.WEBHOOKS_PROCESSED.labels("retry").inc()
                 event.status = "pending"
                 event.next_attempt_at = utcnow() + retry_delay(event.attempts)
 

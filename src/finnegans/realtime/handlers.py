@@ -13,6 +13,7 @@ from finnegans.db.models import Contact
 from finnegans.kit.logging import get_logger
 from finnegans.realtime.auth import SocketUser, authenticate_socket
 from finnegans.realtime.rooms import conversation_room, workspace_room
+from finnegans.system import metrics
 
 if TYPE_CHECKING:
     from finnegans.realtime.hub import RealtimeHub
@@ -64,6 +65,10 @@ def register_handlers(hub: RealtimeHub) -> None:
             raise SocketRefused("unauthorized")  # the client's connect_error says "unauthorized"
         await server.save_session(sid, user.to_session())
         await server.enter_room(sid, workspace_room(user.workspace_id))
+        metrics.SOCKET_CONNECTIONS.inc()
+
+    async def disconnect(sid: str, *_reason: Any) -> None:
+        metrics.SOCKET_CONNECTIONS.dec()  # only accepted connections reach disconnect
 
     async def join_conversation(sid: str, data: Any) -> Ack:
         contact_id = _contact_id(data)
@@ -107,6 +112,7 @@ def register_handlers(hub: RealtimeHub) -> None:
         return relay
 
     server.on("connect", connect)
+    server.on("disconnect", disconnect)
     events: dict[str, Handler] = {
         "join:conversation": join_conversation,
         "leave:conversation": leave_conversation,

@@ -78,3 +78,18 @@ async def test_a_burst_arrives_as_few_batches_in_order_and_a_lone_event_alone(
 async def _until(condition: Any) -> None:
     while not condition():
         await asyncio.sleep(0.02)
+
+
+async def test_open_sockets_are_counted_for_metrics(live: LiveServer) -> None:
+    from prometheus_client import REGISTRY
+
+    def open_sockets() -> float:
+        return REGISTRY.get_sample_value("finnegans_socket_connections") or 0.0
+
+    _, cookie = await new_workspace(live)
+    before = open_sockets()
+    agents = [await connect(live.url, cookie=cookie) for _ in range(2)]
+    assert open_sockets() == before + 2
+    for agent in agents:
+        await agent.close()
+    await asyncio.wait_for(_until(lambda: open_sockets() == before), WAIT)

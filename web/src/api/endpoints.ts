@@ -1,5 +1,6 @@
 import { api } from "./client";
 import type {
+  AuditPage,
   AcceptInvitationRequest,
   ApiKey,
   CreateApiKeyRequest,
@@ -84,8 +85,18 @@ export const sandboxApi = {
   mediaUrl: (accountId: Id, mediaId: string) => `${sandboxBase(accountId)}/media/${enc(mediaId)}`,
 };
 
+export const auditApi = {
+  page: (cursor?: string | null, action?: string) => {
+    const params = new URLSearchParams({ limit: "50" });
+    if (cursor) params.set("cursor", cursor);
+    if (action) params.set("action", action);
+    return api.get<AuditPage>(`/api/audit-log?${params.toString()}`);
+  },
+};
+
 export const queryKeys = {
   me: ["me"] as const,
+  audit: (action: string) => ["audit-log", action] as const,
   members: ["members"] as const,
   invitations: ["invitations"] as const,
   apiKeys: ["api-keys"] as const,

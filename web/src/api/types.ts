@@ -286,3 +286,7 @@ export type TemplateSyncResult = Schemas["SyncOut"];
 export type TemplatePreview = Schemas["PreviewOut"];
 /** Parameter values keyed like the server's `parameters[].key` ("body.1", "header.image"). */
 export type TemplateValues = Record<string, string>;
+
+/** Settings → Audit log. */
+export type AuditEntry = Schemas["AuditEntryOut"];
+export type AuditPage = Schemas["AuditPageOut"];

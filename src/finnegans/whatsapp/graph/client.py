@@ -15,6 +15,7 @@ wait longer than that (usage header, 131057 maintenance) is not slept inline but
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -23,6 +24,7 @@ import httpx
 import stamina
 import structlog
 
+from finnegans.system import metrics
 from finnegans.whatsapp.graph.errors import GraphError, GraphUnreachable, SendOutcomeUnknown
 from finnegans.whatsapp.graph.messages import Payload, mark_read_payload, text_message
 from finnegans.whatsapp.graph.results import (
@@ -334,9 +336,34 @@ class GraphClient:
         ):
             with attempt:
                 if use_budget and self._send_budget is not None:
-                    await self._send_budget.acquire(self._budget_key, self._send_rate)
-                return await self._request_once(operation, method, url, safe_to_repeat, request)
+                    waited = await self._send_budget.acquire(self._budget_key, self._send_rate)
+                    metrics.SEND_BUDGET_WAIT.observe(waited)
+                return await self._timed_request(operation, method, url, safe_to_repeat, request)
         raise AssertionError("unreachable: stamina either returns or re-raises")
+
+    async def _timed_request(
+        self,
+        operation: str,
+        method: str,
+        url: str,
+        safe_to_repeat: bool,
+        request: dict[str, Any],
+    ) -> httpx.Response:
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            response = await self._request_once(operation, method, url, safe_to_repeat, request)
+            outcome = "ok"
+            return response
+        except GraphError as exc:
+            metrics.GRAPH_ERRORS.labels(str(exc.code)).inc()
+            raise
+        except (GraphUnreachable, SendOutcomeUnknown):
+            outcome = "unreachable"
+            raise
+        finally:
+            elapsed = time.perf_counter() - started
+            metrics.GRAPH_LATENCY.labels(operation, outcome).observe(elapsed)
 
     async def _request_once(
         self,

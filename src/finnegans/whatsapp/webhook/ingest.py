@@ -32,6 +32,7 @@ from finnegans.db.session import Database
 from finnegans.kit.clock import utcnow
 from finnegans.kit.errors import ApiError, BadRequest, NotFound, Unauthorized
 from finnegans.kit.logging import get_logger
+from finnegans.system import metrics
 from finnegans.whatsapp.signature import SIGNATURE_HEADER, verify
 from finnegans.whatsapp.webhook.routing import AccountDirectory
 
@@ -166,6 +167,23 @@ class WebhookIngest:
 
     async def receive(self, raw: bytes, signature: str | None) -> None:
         """Raise an ApiError for a body we must refuse; return once it is durably stored."""
+        try:
+            await self._receive(raw, signature)
+        except BadRequest:
+            metrics.WEBHOOKS_RECEIVED.labels("invalid").inc()
+            raise
+        except Unauthorized:
+            metrics.WEBHOOKS_RECEIVED.labels("bad_signature").inc()
+            raise
+        except NotFound:
+            metrics.WEBHOOKS_RECEIVED.labels("unknown_number").inc()
+            raise
+        except Exception:
+            metrics.WEBHOOKS_RECEIVED.labels("error").inc()
+            raise
+        metrics.WEBHOOKS_RECEIVED.labels("stored").inc()
+
+    async def _receive(self, raw: bytes, signature: str | None) -> None:
         try:
             body = json.loads(raw)
         except (ValueError, UnicodeDecodeError):

@@ -23,6 +23,7 @@ from finnegans.jobs.task_queue import enqueue
 from finnegans.jobs.webhook_worker import AfterCommit
 from finnegans.kit.clock import utcnow
 from finnegans.kit.logging import get_logger
+from finnegans.system import metrics
 from finnegans.templates.webhook import apply_template_status
 from finnegans.whatsapp.inbound.events import (
     AccountUpdateEvent,
@@ -129,7 +130,9 @@ async def _store_inbound(
     message_id = await MessageRepository(session).insert_inbound(values)
     if message_id is None:
         log.info("webhook_duplicate_message", wamid=message.id)
+        metrics.count_after_commit(session, metrics.WEBHOOK_DUPLICATES.labels("message"))
         return None
+    metrics.count_after_commit(session, metrics.MESSAGES.labels("inbound", "received"))
     conversation = await ConversationRepository(session).record_inbound(
         route.workspace_id, contact.id, route.account_id, values["created_at"],
         event.summary.text, customer_sent_at=message.timestamp,
