@@ -223,7 +223,7 @@ def backup(
             output or Path(backups.default_archive_name()),
             with_media=with_media,
         )
-    except backups.BackupError as exc:
+    except (backups.BackupError, OSError) as exc:
         typer.echo(f"Backup failed: {exc}", err=True)
         raise typer.Exit(1) from None
     secrets = (
@@ -262,7 +262,7 @@ def restore(
             backups.sqlite_file(settings.database_url, settings.data_dir),
             force=force,
         )
-    except backups.BackupError as exc:
+    except (backups.BackupError, OSError) as exc:
         typer.echo(f"Restore failed: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(

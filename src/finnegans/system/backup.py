@@ -82,6 +82,8 @@ def backup_sqlite(
     if not db_path.is_file():
         raise BackupError(f"no database at {db_path} (check DATA_DIR / DATABASE_URL)")
     output = output.resolve()
+    if output.is_dir():  # `--output /backups`: a new archive in that folder
+        output = output / default_archive_name()
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".finnegans-backup-", dir=output.parent) as tmp:
         snapshot = Path(tmp) / DATABASE
@@ -177,7 +179,10 @@ def restore_sqlite(
     with tempfile.TemporaryDirectory(prefix=".finnegans-restore-", dir=data_dir) as tmp:
         staging = Path(tmp)
         with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(staging, filter="data")
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(staging, filter="data")
+            else:  # Python < 3.11.4; _read_manifest already allowed only plain files and folders
+                tar.extractall(staging)  # noqa: S202
         revision = _check_database(staging / DATABASE)
         if revision != manifest["alembic_revision"]:
             raise BackupError("the archive's database does not match its manifest")
@@ -216,6 +221,8 @@ def _read_manifest(archive: Path) -> dict[str, Any]:
             manifest: dict[str, Any] = json.loads(extracted.read() if extracted else b"")
     except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
         raise BackupError(f"not a readable backup archive: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise BackupError("not a Finnegans backup: manifest.json is not an object")
     if manifest.get("format") != ARCHIVE_FORMAT or "alembic_revision" not in manifest:
         raise BackupError(f"unsupported backup format {manifest.get('format')!r}")
     return manifest

@@ -7,6 +7,7 @@ import asyncio
 import io
 import json
 import os
+import re
 import sqlite3
 import sys
 import tarfile
@@ -183,6 +184,8 @@ def _tar(path: Path, files: dict[str, bytes]) -> Path:
         ({"notes.txt": b"hello"}, "unexpected entry"),
         ({"manifest.json": b"{}", "finnegans.db": b"x", "../evil": b"x"}, "unexpected entry"),
         ({"manifest.json": b"{}", "finnegans.db": b"x"}, "unsupported backup format"),
+        ({"manifest.json": b"[1]", "finnegans.db": b"x"}, "manifest.json is not an object"),
+        ({"manifest.json": b"\xff", "finnegans.db": b"x"}, "not a readable backup archive"),
         (
             {
                 "manifest.json": json.dumps({"format": 1, "alembic_revision": "0006"}).encode(),
@@ -201,6 +204,21 @@ async def test_restore_checks_the_archive_and_leaves_data_dir_alone(
     assert code == 1 and message in out, out
     assert not (target / "finnegans.db").exists()
     assert not (tmp_path / "evil").exists()
+
+
+async def test_backup_into_a_folder_names_the_archive_and_a_missing_database_is_an_error(
+    tmp_path: Path,
+) -> None:
+    source_dir, folder = tmp_path / "data", tmp_path / "backups"
+    folder.mkdir()
+    code, out = await _cli(tmp_path, source_dir, "backup", "--output", str(folder))
+    assert code == 1 and "no database at" in out  # nothing migrated yet
+    assert list(folder.iterdir()) == []
+    upgrade(_settings(source_dir).database_url)
+    code, out = await _cli(tmp_path, source_dir, "backup", "--output", str(folder))
+    assert code == 0, out
+    (archive,) = folder.iterdir()
+    assert re.fullmatch(r"finnegans-backup-\d{8}T\d{6}Z\.tar\.gz", archive.name)
 
 
 async def test_restore_refuses_a_backup_from_a_newer_version(tmp_path: Path) -> None:
