@@ -1,4 +1,4 @@
-"""`finnegans serve | migrate | seed | create-user | openapi`."""
+"""`finnegans serve | worker | migrate | seed | create-user | backup | restore | openapi`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import asyncio
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
-from finnegans.config import ConfigError, Settings, load_settings
+from finnegans.config import ConfigError, Settings, describe_validation_error, load_settings
 
 app = typer.Typer(
     help="Finnegans: self-hostable WhatsApp chatbot platform.",
@@ -24,6 +26,16 @@ def _settings() -> Settings:
         return load_settings()
     except ConfigError as exc:
         typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def _settings_as_given() -> Settings:
+    """Settings without development defaults: backup and restore must not invent secrets.json
+    (a restore would then find DATA_DIR occupied, and a backup would hold keys nothing used)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        typer.echo(f"Configuration error: {describe_validation_error(exc)}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -174,6 +186,89 @@ def emulator(
         access_token=access_token,
         waba_id=waba_id,
         throughput_mps=throughput,
+    )
+
+
+@app.command()
+def backup(
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Archive to write (default: finnegans-backup-<UTC time>.tar.gz)."),
+    ] = None,
+    with_media: Annotated[bool, typer.Option(help="Also archive DATA_DIR/media.")] = False,
+    pg_dump: Annotated[
+        bool, typer.Option(help="PostgreSQL: run pg_dump (custom format) into --output.")
+    ] = False,
+) -> None:
+    """Back up the database (SQLite: an online copy, safe while `serve` runs) and secrets.json.
+
+    On PostgreSQL prints the pg_dump / pg_restore commands, or runs pg_dump with --pg-dump.
+    """
+    from finnegans.system import backup as backups
+
+    settings = _settings_as_given()
+    try:
+        if settings.database_url and not settings.is_sqlite:
+            target = output or Path(backups.default_archive_name().replace(".tar.gz", ".dump"))
+            if not pg_dump:
+                typer.echo(backups.postgres_instructions(target))
+                return
+            written = backups.run_pg_dump(settings.database_url, target)
+            typer.echo(f"Wrote {written}. Keep ENCRYPTION_KEYS with it.")
+            return
+        db_path = backups.sqlite_file(settings.database_url, settings.data_dir)
+        result = backups.backup_sqlite(
+            db_path,
+            settings.data_dir,
+            output or Path(backups.default_archive_name()),
+            with_media=with_media,
+        )
+    except (backups.BackupError, OSError) as exc:
+        typer.echo(f"Backup failed: {exc}", err=True)
+        raise typer.Exit(1) from None
+    secrets = (
+        "with secrets.json"
+        if result.secrets
+        else "no secrets.json (keep ENCRYPTION_KEYS and JWT_SECRET with it)"
+    )
+    typer.echo(
+        f"Wrote {result.path}: database at migration {result.revision}, {secrets}, "
+        f"{result.media_files} media files."
+    )
+
+
+@app.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(help="A `finnegans backup` archive.")],
+    force: Annotated[
+        bool, typer.Option(help="Replace the database, secrets and media already in DATA_DIR.")
+    ] = False,
+) -> None:
+    """Restore a SQLite backup into DATA_DIR (stop the server first)."""
+    from finnegans.system import backup as backups
+
+    settings = _settings_as_given()
+    if settings.database_url and not settings.is_sqlite:
+        typer.echo(
+            "DATABASE_URL is PostgreSQL: restore its dump with pg_restore "
+            '(pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" FILE.dump).',
+            err=True,
+        )
+        raise typer.Exit(2)
+    try:
+        result = backups.restore_sqlite(
+            archive,
+            settings.data_dir,
+            backups.sqlite_file(settings.database_url, settings.data_dir),
+            force=force,
+        )
+    except (backups.BackupError, OSError) as exc:
+        typer.echo(f"Restore failed: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Restored {result.database} (migration {result.revision})"
+        + (", secrets.json" if result.secrets else "")
+        + f", {result.media_files} media files. Start the server: it applies newer migrations."
     )
 
 
