@@ -319,7 +319,7 @@ def test_every_setting_the_app_reads_is_documented_in_env_example() -> None:
 
 def test_env_example_holds_no_secrets_and_its_recipes_make_valid_ones() -> None:
     example = env_example()
-    for name in ("JWT_SECRET", "ENCRYPTION_KEYS", "POSTGRES_PASSWORD"):
+    for name in ("JWT_SECRET", "ENCRYPTION_KEYS", "POSTGRES_PASSWORD", "METRICS_TOKEN"):
         assert example[name] == "", f"{name} must be blank in the example"
     recipes = re.findall(r'python3 -c "(.+)"', (DEPLOY / ".env.example").read_text())
     generated = [
@@ -328,8 +328,8 @@ def test_env_example_holds_no_secrets_and_its_recipes_make_valid_ones() -> None:
         ).stdout.strip()
         for code in recipes
     ]
-    assert len(generated) == 3 and len(set(generated)) == 3
-    jwt_secret, key, _password = generated
+    assert len(generated) == 4 and len(set(generated)) == 4
+    jwt_secret, key, _password, _metrics_token = generated
     Fernet(key.encode())  # a valid encryption key
     filled = {
         **{k.lower(): v for k, v in example.items() if k.lower() in Settings.model_fields},
