@@ -19,6 +19,7 @@ import { MembersSettingsPage } from "./features/settings/members/MembersSettings
 import { ApiKeysSettingsPage } from "./features/settings/apikeys/ApiKeysSettingsPage";
 import { CannedResponsesSettingsPage } from "./features/settings/canned/CannedResponsesSettingsPage";
 import { TemplatesSettingsPage } from "./features/settings/templates/TemplatesSettingsPage";
+import { ContactsSettingsPage } from "./features/settings/contacts/ContactsSettingsPage";
 
 export const routes: RouteObject[] = [
   {
@@ -54,6 +55,7 @@ export const routes: RouteObject[] = [
               { path: "api-keys", element: <ApiKeysSettingsPage /> },
               { path: "canned-responses", element: <CannedResponsesSettingsPage /> },
               { path: "templates", element: <TemplatesSettingsPage /> },
+              { path: "contacts", element: <ContactsSettingsPage /> },
               { path: "*", element: <NotFoundPage /> },
             ],
           },
