@@ -1,9 +1,10 @@
 /** Search, filters, saved segments and sort of the Contacts page. */
+import type { SelectHTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
 import { BookmarkPlus, Search, Trash2, X } from "lucide-react";
 import type { ContactTag, Segment } from "../../api/types";
 import { Button } from "../../components/Button";
-import { Input, Select } from "../../components/Field";
+import { Input } from "../../components/Field";
 import {
   ACTIVE_DAY_CHOICES,
   hasFilters,
@@ -27,7 +28,15 @@ interface Props {
   onDeleteSegment: (segment: Segment) => void;
 }
 
-const small = "h-8 w-auto text-xs";
+/** A compact select for the filter row (the form Select is full-width). */
+function FilterSelect(props: SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <select
+      {...props}
+      className="h-8 max-w-[14rem] rounded-lg border border-zinc-300 bg-white pr-7 pl-2.5 text-xs text-zinc-800 shadow-xs focus:border-brand-600 focus:ring-2 focus:ring-brand-600/30 focus:outline-none"
+    />
+  );
+}
 
 const SORT_LABELS = {
   "updated:desc": "contacts.sort.updatedDesc",
@@ -70,9 +79,8 @@ export function ContactsToolbar({
         </div>
         <label className="flex items-center gap-2 text-xs text-zinc-500">
           {t("contacts.sort.label")}
-          <Select
+          <FilterSelect
             data-testid="contacts-sort"
-            className={small}
             value={sort}
             onChange={(e) => onSort(e.target.value as SortChoice)}
           >
@@ -81,14 +89,13 @@ export function ContactsToolbar({
                 {t(SORT_LABELS[choice])}
               </option>
             ))}
-          </Select>
+          </FilterSelect>
         </label>
       </div>
       <div className="flex flex-wrap items-center gap-2">
-        <Select
+        <FilterSelect
           data-testid="contacts-filter-tag"
           aria-label={t("contacts.filters.tag")}
-          className={small}
           value={filters.tag}
           onChange={(e) => onFilters({ ...filters, tag: e.target.value })}
         >
@@ -98,22 +105,20 @@ export function ContactsToolbar({
               {tag.name} ({tag.contact_count})
             </option>
           ))}
-        </Select>
-        <Select
+        </FilterSelect>
+        <FilterSelect
           data-testid="contacts-filter-opted-out"
           aria-label={t("contacts.filters.optedOut")}
-          className={small}
           value={filters.optedOut}
           onChange={(e) => onFilters({ ...filters, optedOut: e.target.value as ContactFilters["optedOut"] })}
         >
           <option value="">{t("contacts.filters.anyOptState")}</option>
           <option value="false">{t("contacts.filters.subscribedOnly")}</option>
           <option value="true">{t("contacts.filters.optedOutOnly")}</option>
-        </Select>
-        <Select
+        </FilterSelect>
+        <FilterSelect
           data-testid="contacts-filter-active"
           aria-label={t("contacts.filters.active")}
-          className={small}
           value={filters.activeDays ?? ""}
           onChange={(e) => onFilters(withActiveDays(filters, e.target.value ? Number(e.target.value) : null))}
         >
@@ -123,12 +128,11 @@ export function ContactsToolbar({
               {t("contacts.filters.activeWithin", { count: days })}
             </option>
           ))}
-        </Select>
+        </FilterSelect>
         <div className="flex items-center gap-1">
-          <Select
+          <FilterSelect
             data-testid="contacts-filter-segment"
             aria-label={t("contacts.filters.segment")}
-            className={small}
             value={filters.segment}
             onChange={(e) => onFilters({ ...filters, segment: e.target.value })}
           >
@@ -138,7 +142,7 @@ export function ContactsToolbar({
                 {segment.name}
               </option>
             ))}
-          </Select>
+          </FilterSelect>
           {chosenSegment ? (
             <Button
               size="sm"
