@@ -157,6 +157,7 @@ def test_contacts_table_filters_bulk_tags_and_contact_page(
         expect(definition.get_by_test_id("attribute-type")).to_have_text("Number")
         promo_row = page.locator(f'[data-testid="tag-row"][data-name="{promo}"]')
         expect(promo_row.get_by_test_id("tag-count")).to_have_text("3 contacts")
+        expect(page.get_by_test_id("settings-opt-out-keywords-chip").first).to_be_visible()
         screenshot(page, "30-settings-contacts")
     finally:
         ctx.close()

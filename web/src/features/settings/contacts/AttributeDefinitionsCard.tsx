@@ -10,7 +10,7 @@ import { Card, CardHeader } from "../../../components/Card";
 import { ConfirmDialog } from "../../../components/Dialog";
 import { Field, Input, Select } from "../../../components/Field";
 import { FormError } from "../../../components/FormError";
-import { PageSpinner } from "../../../components/Spinner";
+import { Spinner } from "../../../components/Spinner";
 import { useToast } from "../../../components/Toast";
 import { useErrorMessage } from "../../../lib/errors";
 import { attributesApi, contactKeys } from "../../contacts/api";
@@ -45,7 +45,7 @@ export function AttributeDefinitionsCard({ admin }: { admin: boolean }) {
       <CardHeader title={t("contactSettings.attributes.title")} description={t("contactSettings.attributes.description")} />
       {admin ? <CreateAttributeForm onCreated={() => void refresh()} /> : null}
       {list.isPending ? (
-        <PageSpinner label={t("common.loading")} />
+        <div className="flex justify-center py-8 text-zinc-400"><Spinner label={t("common.loading")} /></div>
       ) : list.isError ? (
         <div className="p-5"><FormError message={describe(list.error)} /></div>
       ) : list.data.attributes.length === 0 ? (

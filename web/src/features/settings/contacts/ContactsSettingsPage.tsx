@@ -12,7 +12,7 @@ import { Card, CardHeader } from "../../../components/Card";
 import { ChipInput } from "../../../components/ChipInput";
 import { Field, Select } from "../../../components/Field";
 import { FormError } from "../../../components/FormError";
-import { PageSpinner } from "../../../components/Spinner";
+import { Spinner } from "../../../components/Spinner";
 import { useToast } from "../../../components/Toast";
 import { useErrorMessage } from "../../../lib/errors";
 import { canManage, useSession } from "../../auth/session";
@@ -46,7 +46,7 @@ function GeneralCard({ admin }: { admin: boolean }) {
     <Card>
       <CardHeader title={t("contactSettings.general.title")} description={t("contactSettings.general.description")} />
       {settings.isPending ? (
-        <PageSpinner label={t("common.loading")} />
+        <div className="flex justify-center py-8 text-zinc-400"><Spinner label={t("common.loading")} /></div>
       ) : settings.isError ? (
         <div className="p-5"><FormError message={describe(settings.error)} /></div>
       ) : (

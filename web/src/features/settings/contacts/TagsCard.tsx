@@ -9,7 +9,7 @@ import { Card, CardHeader } from "../../../components/Card";
 import { ConfirmDialog } from "../../../components/Dialog";
 import { Input } from "../../../components/Field";
 import { FormError } from "../../../components/FormError";
-import { PageSpinner } from "../../../components/Spinner";
+import { Spinner } from "../../../components/Spinner";
 import { useToast } from "../../../components/Toast";
 import { useErrorMessage } from "../../../lib/errors";
 import { contactKeys, tagsApi } from "../../contacts/api";
@@ -46,7 +46,7 @@ export function TagsCard() {
     <Card>
       <CardHeader title={t("contactSettings.tags.title")} description={t("contactSettings.tags.description")} />
       {list.isPending ? (
-        <PageSpinner label={t("common.loading")} />
+        <div className="flex justify-center py-8 text-zinc-400"><Spinner label={t("common.loading")} /></div>
       ) : list.isError ? (
         <div className="p-5"><FormError message={describe(list.error)} /></div>
       ) : list.data.tags.length === 0 ? (
