@@ -14,6 +14,8 @@ interface ChipInputProps {
   removeLabel: (value: string) => string;
   /** How values compare for duplicates (keywords ignore case; tags do not). */
   same?: (a: string, b: string) => boolean;
+  /** Read-only: the chips show, nothing can be added or removed. */
+  disabled?: boolean;
   /** Set by <Field> (like id and aria-describedby) when the server refused the value. */
   "aria-invalid"?: boolean;
   id?: string;
@@ -31,6 +33,7 @@ export function ChipInput({
   suggestions,
   removeLabel,
   same = (a, b) => a === b,
+  disabled = false,
   "aria-invalid": invalid,
   id,
   "aria-describedby": describedBy,
@@ -59,6 +62,7 @@ export function ChipInput({
       className={cx(
         "flex min-h-9 flex-wrap items-center gap-1.5 rounded-lg border bg-white px-2 py-1.5 shadow-xs focus-within:border-brand-600 focus-within:ring-2 focus-within:ring-brand-600/30",
         invalid ? "border-red-400" : "border-zinc-300",
+        disabled && "bg-zinc-50",
       )}
     >
       {values.map((value) => (
@@ -69,32 +73,36 @@ export function ChipInput({
           className="inline-flex items-center gap-1 rounded-md bg-zinc-100 py-0.5 pr-0.5 pl-2 text-xs font-medium text-zinc-800"
         >
           {value}
-          <button
-            type="button"
-            data-testid={`${testId}-remove`}
-            aria-label={removeLabel(value)}
-            onClick={() => onChange(values.filter((v) => v !== value))}
-            className="rounded p-0.5 text-zinc-400 hover:bg-zinc-200 hover:text-zinc-700"
-          >
-            <X className="size-3" aria-hidden />
-          </button>
+          {disabled ? null : (
+            <button
+              type="button"
+              data-testid={`${testId}-remove`}
+              aria-label={removeLabel(value)}
+              onClick={() => onChange(values.filter((v) => v !== value))}
+              className="rounded p-0.5 text-zinc-400 hover:bg-zinc-200 hover:text-zinc-700"
+            >
+              <X className="size-3" aria-hidden />
+            </button>
+          )}
         </span>
       ))}
-      <input
-        id={id}
-        data-testid={testId}
-        aria-label={label}
-        aria-invalid={invalid || undefined}
-        aria-describedby={describedBy}
-        list={suggestions ? listId : undefined}
-        autoComplete="off"
-        placeholder={values.length === 0 ? placeholder : undefined}
-        className="min-w-[8rem] flex-1 border-none bg-transparent px-1 text-sm text-zinc-900 placeholder:text-zinc-400 focus:outline-none"
-        value={draft}
-        onChange={(e) => setDraft(e.target.value)}
-        onKeyDown={onKeyDown}
-        onBlur={() => add(draft)}
-      />
+      {disabled ? null : (
+        <input
+          id={id}
+          data-testid={testId}
+          aria-label={label}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          list={suggestions ? listId : undefined}
+          autoComplete="off"
+          placeholder={values.length === 0 ? placeholder : undefined}
+          className="min-w-[8rem] flex-1 border-none bg-transparent px-1 text-sm text-zinc-900 placeholder:text-zinc-400 focus:outline-none"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={onKeyDown}
+          onBlur={() => add(draft)}
+        />
+      )}
       {suggestions ? (
         <datalist id={listId}>
           {suggestions

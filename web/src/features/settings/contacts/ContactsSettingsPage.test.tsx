@@ -96,6 +96,9 @@ describe("settings: contacts", () => {
     expect(await screen.findByTestId("read-only-notice")).toBeInTheDocument();
     expect(await screen.findByTestId("attribute-definition")).toHaveTextContent("Age");
     expect(screen.getByTestId("settings-default-country")).toBeDisabled();
+    expect(screen.getAllByTestId("settings-opt-out-keywords-chip")).toHaveLength(2);
+    expect(screen.queryByTestId("settings-opt-out-keywords")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("settings-opt-out-keywords-remove")).not.toBeInTheDocument();
     expect(screen.queryByTestId("contact-settings-save")).not.toBeInTheDocument();
     expect(screen.queryByTestId("attribute-create-form")).not.toBeInTheDocument();
     expect(screen.queryByTestId("attribute-delete")).not.toBeInTheDocument();

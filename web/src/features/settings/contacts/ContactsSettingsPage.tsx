@@ -100,9 +100,9 @@ function GeneralForm({ saved, admin }: { saved: ContactSettings; admin: boolean 
         placeholder={t("contactSettings.general.keywordPlaceholder")}
         values={value[key]}
         same={sameWord}
+        disabled={!admin}
         removeLabel={(word) => t("contactSettings.general.removeKeyword", { word })}
         onChange={(next) => {
-          if (!admin) return;
           setValue({ ...value, [key]: next });
           errors.clearField(key);
         }}
