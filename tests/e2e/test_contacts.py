@@ -122,8 +122,30 @@ def test_contacts_table_filters_bulk_tags_and_contact_page(
         ]
         assert {c["id"] for c in tagged["contacts"]} <= {c["id"] for c in seeded}
 
+        # Save the tag filter as a segment (live count first), use it, then delete it.
+        page.get_by_test_id("segment-save-open").click()
+        dialog = page.get_by_test_id("save-segment-dialog")
+        expect(dialog.get_by_test_id("segment-preview")).to_have_text(
+            "20 contacts match right now."
+        )
+        expect(dialog).to_contain_text("The search text is not part of a segment")
+        dialog.get_by_test_id("segment-name").fill(f"Leads {tok}")
+        dialog.get_by_test_id("segment-save").click()
+        expect(dialog).to_have_count(0)
+        segment = page.get_by_test_id("contacts-filter-segment")
+        expect(segment.locator("option:checked")).to_have_text(f"Leads {tok}")
+        expect(page.get_by_test_id("contacts-search")).to_have_value("")
+        expect(page.get_by_test_id("contacts-total")).to_have_text("20 contacts match")
+        saved = _ok(demo.http.get("/api/segments"))["segments"]
+        rules = next(s["rules"] for s in saved if s["name"] == f"Leads {tok}")
+        assert rules["conditions"] == [{"field": "tag", "op": "has", "value": lead}]
+        page.get_by_test_id("segment-delete").click()
+        page.get_by_test_id("confirm-dialog").get_by_test_id("confirm-accept").click()
+        expect(segment.locator("option:checked")).to_have_text("All contacts")
+        expect(segment.locator("option", has_text=f"Leads {tok}")).to_have_count(0)
+
         # The contact page: edit a typed attribute, see the timeline.
-        page.get_by_test_id("contacts-filter-tag").select_option("")
+        page.get_by_test_id("contacts-search").fill(prefix)
         expect(page.get_by_test_id("contacts-total")).to_have_text("61 contacts match")
         page.get_by_test_id("contacts-search").fill(f"{prefix} Camila")
         expect(page.get_by_test_id("contacts-total")).to_have_text("1 contact matches")

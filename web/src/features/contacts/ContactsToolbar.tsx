@@ -156,6 +156,16 @@ export function ContactsToolbar({
             />
           ) : null}
         </div>
+        <Button
+          size="sm"
+          data-testid="segment-save-open"
+          disabled={!hasFilters({ ...filters, q: "" })}
+          title={t("contacts.segments.saveHint")}
+          icon={<BookmarkPlus className="size-4" aria-hidden />}
+          onClick={onSaveSegment}
+        >
+          {t("contacts.segments.save")}
+        </Button>
         <div className="flex-1" />
         {filtered ? (
           <Button
@@ -171,16 +181,6 @@ export function ContactsToolbar({
             {t("contacts.filters.clear")}
           </Button>
         ) : null}
-        <Button
-          size="sm"
-          data-testid="segment-save-open"
-          disabled={!hasFilters({ ...filters, q: "" })}
-          title={t("contacts.segments.saveHint")}
-          icon={<BookmarkPlus className="size-4" aria-hidden />}
-          onClick={onSaveSegment}
-        >
-          {t("contacts.segments.save")}
-        </Button>
       </div>
     </div>
   );

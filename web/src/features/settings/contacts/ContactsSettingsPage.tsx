@@ -121,7 +121,7 @@ function GeneralForm({ saved, admin }: { saved: ContactSettings; admin: boolean 
       >
         <Select
           data-testid="settings-default-country"
-          className="max-w-xs"
+          className="max-w-md"
           disabled={!admin}
           value={value.default_country ?? ""}
           onChange={(e) => {
