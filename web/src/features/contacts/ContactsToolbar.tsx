@@ -91,6 +91,20 @@ export function ContactsToolbar({
             ))}
           </FilterSelect>
         </label>
+        {filtered ? (
+          <Button
+            size="sm"
+            variant="ghost"
+            data-testid="contacts-clear-filters"
+            icon={<X className="size-4" aria-hidden />}
+            onClick={() => {
+              onSearch("");
+              onFilters(NO_FILTERS);
+            }}
+          >
+            {t("contacts.filters.clear")}
+          </Button>
+        ) : null}
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <FilterSelect
@@ -166,21 +180,6 @@ export function ContactsToolbar({
         >
           {t("contacts.segments.save")}
         </Button>
-        <div className="flex-1" />
-        {filtered ? (
-          <Button
-            size="sm"
-            variant="ghost"
-            data-testid="contacts-clear-filters"
-            icon={<X className="size-4" aria-hidden />}
-            onClick={() => {
-              onSearch("");
-              onFilters(NO_FILTERS);
-            }}
-          >
-            {t("contacts.filters.clear")}
-          </Button>
-        ) : null}
       </div>
     </div>
   );
