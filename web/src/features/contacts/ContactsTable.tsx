@@ -75,11 +75,11 @@ export function ContactsTable({
       <table className="w-full min-w-[52rem] table-fixed text-left text-sm" data-testid="contacts-table">
         <colgroup>
           <col className="w-11" />
-          <col className="w-[22%]" />
-          <col className="w-40" />
+          <col className="w-[20%]" />
+          <col className="w-36" />
           <col />
+          <col className="w-24" />
           <col className="w-28" />
-          <col className="w-32" />
           <col className="w-28" />
         </colgroup>
         <thead className="sticky top-0 z-10 border-b border-zinc-100 bg-white text-xs whitespace-nowrap text-zinc-500 shadow-[0_1px_0_var(--color-zinc-100)]">

@@ -21,7 +21,7 @@ export function TagChip({
       data-testid="tag-chip"
       data-tag={name}
       className={cx(
-        "inline-flex max-w-[10rem] items-center gap-1 rounded-md bg-zinc-100 px-1.5 py-0.5 text-xs font-medium text-zinc-700 ring-1 ring-zinc-500/15 ring-inset",
+        "inline-flex max-w-[8rem] items-center gap-1 rounded-md bg-zinc-100 px-1.5 py-0.5 text-xs font-medium text-zinc-700 ring-1 ring-zinc-500/15 ring-inset",
         className,
       )}
     >
