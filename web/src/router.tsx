@@ -5,7 +5,9 @@ import { RegisterPage } from "./features/auth/RegisterPage";
 import { InvitePage } from "./features/auth/InvitePage";
 import { AppShell } from "./features/shell/AppShell";
 import { OverviewPage } from "./features/overview/OverviewPage";
-import { BroadcastsPage, ContactsPage } from "./features/placeholders/ComingSoonPages";
+import { BroadcastsPage } from "./features/placeholders/ComingSoonPages";
+import { ContactsPage } from "./features/contacts/ContactsPage";
+import { ContactPage } from "./features/contacts/ContactPage";
 import { InboxPage } from "./features/inbox/InboxPage";
 import { FlowsListPage } from "./features/flows/FlowsListPage";
 import { FlowBuilderRoute } from "./features/flows/FlowBuilderRoute";
@@ -18,6 +20,7 @@ import { ApiKeysSettingsPage } from "./features/settings/apikeys/ApiKeysSettings
 import { CannedResponsesSettingsPage } from "./features/settings/canned/CannedResponsesSettingsPage";
 import { TemplatesSettingsPage } from "./features/settings/templates/TemplatesSettingsPage";
 import { AuditLogSettingsPage } from "./features/settings/audit/AuditLogSettingsPage";
+import { ContactsSettingsPage } from "./features/settings/contacts/ContactsSettingsPage";
 
 export const routes: RouteObject[] = [
   {
@@ -41,6 +44,7 @@ export const routes: RouteObject[] = [
           { path: "inbox/:contactId?", element: <InboxPage /> },
           { path: "simulator", element: <SimulatorPage /> },
           { path: "contacts", element: <ContactsPage /> },
+          { path: "contacts/:contactId", element: <ContactPage /> },
           { path: "broadcasts", element: <BroadcastsPage /> },
           {
             path: "settings",
@@ -53,6 +57,7 @@ export const routes: RouteObject[] = [
               { path: "canned-responses", element: <CannedResponsesSettingsPage /> },
               { path: "templates", element: <TemplatesSettingsPage /> },
               { path: "audit-log", element: <AuditLogSettingsPage /> },
+              { path: "contacts", element: <ContactsSettingsPage /> },
               { path: "*", element: <NotFoundPage /> },
             ],
           },

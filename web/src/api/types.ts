@@ -290,3 +290,33 @@ export type TemplateValues = Record<string, string>;
 /** Settings → Audit log. */
 export type AuditEntry = Schemas["AuditEntryOut"];
 export type AuditPage = Schemas["AuditPageOut"];
+
+// ----- contacts, tags, attributes, segments (docs/api.md#contacts) ---------------------------
+
+export type Contact = Schemas["ContactRecordOut"];
+export type ContactList = Schemas["ContactListOut"];
+export type ContactCount = Schemas["ContactCountOut"];
+export type ContactCreateRequest = Schemas["ContactCreateIn"];
+export type ContactUpdateRequest = Schemas["ContactUpdateIn"];
+export type BulkRequest = Schemas["BulkIn"];
+export type BulkAction = Schemas["BulkIn"]["action"];
+export type BulkFilter = Schemas["ContactFilterIn"];
+export type BulkResult = Schemas["BulkOut"];
+export type ContactTag = Schemas["TagOut"];
+export type ContactTagList = Schemas["TagListOut"];
+export type ContactTagPatch = Schemas["TagPatchIn"];
+export type AttributeDefinition = Schemas["AttributeDefinitionOut"];
+export type AttributeDefinitionList = Schemas["AttributeDefinitionListOut"];
+export type AttributeDefinitionRequest = Schemas["AttributeDefinitionIn"];
+export type AttributeType = Schemas["AttributeDefinitionOut"]["type"];
+export type Segment = Schemas["SegmentOut"];
+export type SegmentList = Schemas["SegmentListOut"];
+/** A segment's rules as sent (the schema keeps them free-form on input; see RuleSet). */
+export type SegmentRules = Schemas["RuleSet-Input"];
+export type SegmentCondition = NonNullable<SegmentRules["conditions"]>[number];
+export type ContactSettings = Schemas["ContactSettingsOut"];
+export type TimelineItem = Schemas["TimelineItemOut"];
+export type Timeline = Schemas["TimelineOut"];
+/** Client-side: the sort keys and orders of GET /api/contacts. */
+export type ContactSort = "updated" | "created" | "last_activity" | "name";
+export type SortOrder = "asc" | "desc";

@@ -11,6 +11,7 @@ import { MessagesSquare } from "lucide-react";
 import type { ConversationListQuery, Id, InboxMessage } from "../../api/types";
 import { useErrorMessage } from "../../lib/errors";
 import { cx } from "../../lib/format";
+import { useDebounced } from "../../lib/useDebounced";
 import { useSession } from "../auth/session";
 import { inboxApi, inboxKeys } from "./api";
 import { ContactPanel } from "./ContactPanel";
@@ -26,15 +27,6 @@ import "./inbox.css";
 const SEARCH_DEBOUNCE_MS = 300;
 const PANEL_STORAGE_KEY = "finnegans.inbox.panel";
 const WIDE_QUERY = "(min-width: 1280px)";
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const id = window.setTimeout(() => setDebounced(value), ms);
-    return () => window.clearTimeout(id);
-  }, [value, ms]);
-  return debounced;
-}
 
 function useDocumentVisible(): boolean {
   const [visible, setVisible] = useState(() => typeof document === "undefined" || document.visibilityState !== "hidden");

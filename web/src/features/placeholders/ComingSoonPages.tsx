@@ -1,15 +1,14 @@
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
-import { Megaphone, Users, Workflow, type LucideIcon } from "lucide-react";
+import { Megaphone, Workflow, type LucideIcon } from "lucide-react";
 import { buttonClasses } from "../../components/Button";
 import { PageHeader } from "../../components/Card";
 import { EmptyState } from "../../components/EmptyState";
 
-type Area = "flows" | "contacts" | "broadcasts";
+type Area = "flows" | "broadcasts";
 
 const ICONS: Record<Area, LucideIcon> = {
   flows: Workflow,
-  contacts: Users,
   broadcasts: Megaphone,
 };
 
@@ -30,5 +29,4 @@ function AreaPage({ area }: { area: Area }) {
   );
 }
 
-export const ContactsPage = () => <AreaPage area="contacts" />;
 export const BroadcastsPage = () => <AreaPage area="broadcasts" />;

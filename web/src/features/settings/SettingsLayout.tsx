@@ -1,12 +1,12 @@
 import { useEffect, useRef } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
-import { FileText, History, KeyRound, MessageSquareText, Smartphone, UsersRound, type LucideIcon } from "lucide-react";
+import { Contact, FileText, History, KeyRound, MessageSquareText, Smartphone, UsersRound, type LucideIcon } from "lucide-react";
 import { PageHeader } from "../../components/Card";
 import { cx } from "../../lib/format";
 
 const TABS: Array<{
-  key: "whatsapp" | "members" | "apiKeys" | "canned" | "templates" | "audit";
+  key: "whatsapp" | "members" | "apiKeys" | "canned" | "templates" | "contacts" | "audit";
   to: string;
   icon: LucideIcon;
 }> = [
@@ -15,6 +15,7 @@ const TABS: Array<{
   { key: "apiKeys", to: "/settings/api-keys", icon: KeyRound },
   { key: "canned", to: "/settings/canned-responses", icon: MessageSquareText },
   { key: "templates", to: "/settings/templates", icon: FileText },
+  { key: "contacts", to: "/settings/contacts", icon: Contact },
   { key: "audit", to: "/settings/audit-log", icon: History },
 ];
 
