@@ -105,3 +105,29 @@ async def untag_many(
             ContactTag.contact_id.in_(contact_ids), ContactTag.tag_id.in_(tag_ids)
         )
     )
+
+
+async def tag_ids_by_name(
+    session: AsyncSession, workspace_id: str, names: Iterable[str]
+) -> dict[str, str]:
+    """Tag name → id for these names, creating the missing ones (imports tag many contacts)."""
+    wanted = _clean(names)
+    await ensure_tags(session, workspace_id, wanted)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Tag.name, Tag.id).where(Tag.workspace_id == workspace_id, Tag.name.in_(wanted))
+    )
+    return {name: tag_id for name, tag_id in rows}
+
+
+async def link_tags(session: AsyncSession, links: list[tuple[str, str]]) -> None:
+    """Put tags on contacts, (contact id, tag id) pairs, in one statement; present ones stay."""
+    if not links:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    # 2 parameters a row: batches stay under SQLite's 32,766 bound parameters per statement.
+    for start in range(0, len(links), 5000):
+        rows = [{"contact_id": c, "tag_id": t} for c, t in links[start : start + 5000]]
+        await session.execute(insert(ContactTag).values(rows).on_conflict_do_nothing())
