@@ -59,13 +59,7 @@ class ImportRepository:
             return
         dialect = self.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        # 8 parameters a row: stay well under SQLite's bound-parameter limit.
-        for start in range(0, len(rows), 2000):
-            await self.session.execute(
-                insert(ContactImportError)
-                .values(rows[start : start + 2000])
-                .on_conflict_do_nothing()
-            )
+        await self.session.execute(insert(ContactImportError).on_conflict_do_nothing(), rows)
 
     async def errors_page(
         self, workspace_id: str, import_id: str, *, after_row: int, limit: int

@@ -112,22 +112,22 @@ async def tag_ids_by_name(
 ) -> dict[str, str]:
     """Tag name → id for these names, creating the missing ones (imports tag many contacts)."""
     wanted = _clean(names)
-    await ensure_tags(session, workspace_id, wanted)
     if not wanted:
         return {}
-    rows = await session.execute(
-        select(Tag.name, Tag.id).where(Tag.workspace_id == workspace_id, Tag.name.in_(wanted))
-    )
-    return {name: tag_id for name, tag_id in rows}
+    query = select(Tag.name, Tag.id).where(Tag.workspace_id == workspace_id, Tag.name.in_(wanted))
+    found = {name: tag_id for name, tag_id in await session.execute(query)}
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        await ensure_tags(session, workspace_id, missing)
+        found = {name: tag_id for name, tag_id in await session.execute(query)}
+    return found
 
 
 async def link_tags(session: AsyncSession, links: list[tuple[str, str]]) -> None:
-    """Put tags on contacts, (contact id, tag id) pairs, in one statement; present ones stay."""
+    """Put tags on contacts, (contact id, tag id) pairs, in one executemany; present ones stay."""
     if not links:
         return
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    # 2 parameters a row: batches stay under SQLite's 32,766 bound parameters per statement.
-    for start in range(0, len(links), 5000):
-        rows = [{"contact_id": c, "tag_id": t} for c, t in links[start : start + 5000]]
-        await session.execute(insert(ContactTag).values(rows).on_conflict_do_nothing())
+    rows = [{"contact_id": contact_id, "tag_id": tag_id} for contact_id, tag_id in links]
+    await session.execute(insert(ContactTag).on_conflict_do_nothing(), rows)

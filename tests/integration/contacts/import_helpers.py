@@ -32,7 +32,9 @@ async def uploaded(
     return body
 
 
-async def wait_for(client: AsyncClient, user: User, import_id: str, timeout: float = 60) -> Any:
+async def wait_for(
+    client: AsyncClient, user: User, import_id: str, timeout: float = 60, poll: float = 0.05
+) -> Any:
     """Poll the import like the wizard's progress bar until it is over."""
     async with asyncio.timeout(timeout):
         while True:
@@ -40,7 +42,7 @@ async def wait_for(client: AsyncClient, user: User, import_id: str, timeout: flo
             assert r.status_code == 200, r.text
             if r.json()["status"] in DONE:
                 return r.json()
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(poll)
 
 
 async def run_import(
