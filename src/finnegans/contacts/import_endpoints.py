@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Query, Request, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 
 from finnegans.accounts.dependencies import CurrentPrincipal, Principal, get_principal
@@ -80,6 +80,16 @@ async def get_import(import_id: str, principal: CurrentPrincipal, session: DbSes
     """Status, progress (bytes read of the file) and counts."""
     imp = await import_service.import_or_404(session, principal.workspace_id, import_id)
     return import_service.import_out(imp)
+
+
+@router.delete("/contacts/imports/{import_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_import(
+    import_id: str, principal: CurrentPrincipal, session: DbSession, ctx: Ctx
+) -> Response:
+    """Discard an upload that was never started, or forget a finished import and its error
+    report (its contacts stay). 409 while it runs."""
+    await import_service.discard(ctx, session, principal.workspace_id, import_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(

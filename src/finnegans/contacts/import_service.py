@@ -1,27 +1,34 @@
 """Contact CSV imports: receive the upload, suggest a mapping, start it, read it chunk by chunk.
 
-Upload and start write nothing to contacts. The background task (contacts/tasks.py) calls
-`import_next_chunk` once per transaction: it reads up to `chunk_rows` rows from the stored
-file's checkpoint, writes them, and moves the checkpoint in the same transaction. A crash rolls
+Upload and start write nothing to contacts. The background task (contacts/tasks.py) reads up to
+`chunk_rows` rows from the stored file's checkpoint (`read_next_chunk`), then writes them and
+moves the checkpoint in one transaction (`write_chunk`). A crash rolls
 back at most the chunk in flight, and a restart resumes exactly after the last committed one.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.accounts.dependencies import Principal
-from finnegans.contacts.csv_files import CsvProblem, Shape, StoredFile, read_chunk, sniff
+from finnegans.contacts.csv_files import (
+    Chunk,
+    CsvProblem,
+    Shape,
+    StoredFile,
+    read_chunk,
+    sniff,
+)
 from finnegans.contacts.csv_files import store_upload as store_file
 from finnegans.contacts.import_chunks import apply_rows
-from finnegans.contacts.import_mapping import as_targets, check_mapping, suggest_mapping
+from finnegans.contacts.import_mapping import Plan, as_targets, check_mapping, suggest_mapping
 from finnegans.contacts.import_repository import ImportRepository
-from finnegans.contacts.import_rows import parse_row
+from finnegans.contacts.import_rows import RowError, RowValues, parse_row
 from finnegans.contacts.import_schemas import (
     ImportColumnOut,
     ImportOut,
@@ -32,6 +39,7 @@ from finnegans.contacts.phones import valid_region
 from finnegans.contacts.repository import ContactRepository
 from finnegans.contacts.settings import load_settings
 from finnegans.context import AppContext
+from finnegans.db.after_commit import after_commit
 from finnegans.db.base import new_id
 from finnegans.db.models import ContactAttributeDefinition, ContactImport, Role
 from finnegans.jobs.task_queue import DEFAULT_LEASE, TaskRef, enqueue, finish
@@ -43,6 +51,7 @@ log = get_logger(__name__)
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_COLUMNS = 500
+MAX_HEADER = 200
 CHUNK_ROWS = 1000
 TASK_KIND = "contact_import"
 
@@ -89,13 +98,18 @@ async def store_upload(ctx: AppContext, upload: UploadFile | None) -> Upload:
     except BadRequest:
         path.unlink(missing_ok=True)
         raise
-    name = (upload.filename or "contacts.csv").replace("\\", "/").rsplit("/", 1)[-1]
-    return Upload(import_id, name[:255] or "contacts.csv", stored, shape)
+    name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable())[:255].strip()
+    return Upload(import_id, name or "contacts.csv", stored, shape)
 
 
 def _check_shape(shape: Shape) -> None:
     if not any(shape.headers):
         raise _file_error("the first row must name the columns (phone, name, ...): it is empty")
+    long = next((i for i, h in enumerate(shape.headers) if len(h) > MAX_HEADER), None)
+    if long is not None:
+        raise _file_error(f"column {long + 1}'s header is longer than {MAX_HEADER} characters: "
+                          "the first row must name the columns")  # fmt: skip
     if len(shape.headers) > MAX_COLUMNS:
         raise _file_error(f"the file has {len(shape.headers)} columns; at most {MAX_COLUMNS}")
     if not shape.samples:
@@ -168,6 +182,20 @@ async def import_or_404(session: AsyncSession, workspace_id: str, import_id: str
     return imp
 
 
+async def discard(
+    ctx: AppContext, session: AsyncSession, workspace_id: str, import_id: str
+) -> None:
+    """Remove an import that is not running, with its error rows; contacts stay as imported."""
+    imp = await import_or_404(session, workspace_id, import_id)
+    if imp.status in ("queued", "running"):
+        raise Conflict("This import is still running: wait until it is over",
+                       status=imp.status)  # fmt: skip
+    await session.delete(imp)
+    await session.flush()
+    path = file_of(ctx, imp.id)
+    after_commit(session, lambda: path.unlink(missing_ok=True))  # a small local file
+
+
 async def recent(session: AsyncSession, workspace_id: str, limit: int) -> list[ImportOut]:
     return [import_out(i) for i in await ImportRepository(session).recent(workspace_id, limit)]
 
@@ -212,34 +240,68 @@ async def start(
     return imp
 
 
-async def import_next_chunk(
+@dataclass
+class PreparedChunk:
+    """Rows read and parsed from the checkpoint `offset`, outside any write transaction."""
+
+    offset: int
+    rows: list[RowValues | RowError] = field(default_factory=list)
+    chunk: Chunk | None = None
+    problem: str | None = None  # the file cannot be read on: the import fails with this
+
+
+def _read_and_parse(path: Path, imp: ContactImport, plan: Plan, chunk_rows: int) -> PreparedChunk:
+    prepared = PreparedChunk(offset=imp.resume_offset)
+    try:
+        prepared.chunk = read_chunk(path, offset=imp.resume_offset, row=imp.resume_row,
+                                    delimiter=imp.delimiter, max_rows=chunk_rows)  # fmt: skip
+    except CsvProblem as exc:
+        prepared.problem = str(exc)
+        return prepared
+    except OSError:
+        prepared.problem = "the uploaded file is gone from DATA_DIR/imports"
+        return prepared
+    country = imp.options.get("default_country")
+    prepared.rows = [parse_row(n, cells, plan, imp.headers, country)
+                     for n, cells in prepared.chunk.rows]  # fmt: skip
+    return prepared
+
+
+async def read_next_chunk(
     ctx: AppContext, session: AsyncSession, ref: TaskRef, *, chunk_rows: int = CHUNK_ROWS
-) -> bool:
-    """Import the next chunk in this transaction; True when the import is over."""
+) -> PreparedChunk | None:
+    """Read and parse the rows after the checkpoint (a read transaction; None if not running).
+
+    Reading and parsing happen before the write transaction, in a thread: on SQLite the write
+    transaction holds the only writer, so it should hold it for the writes alone.
+    """
+    imp = await ImportRepository(session).get(ref.workspace_id, str(ref.payload.get("import_id")))
+    if imp is None or imp.status not in ("queued", "running") or imp.mapping is None:
+        return None
+    types = await ContactRepository(session).attribute_types(imp.workspace_id)
+    plan, _ = check_mapping(imp.mapping, imp.headers, types)
+    return await asyncio.to_thread(_read_and_parse, file_of(ctx, imp.id), imp, plan, chunk_rows)
+
+
+async def write_chunk(session: AsyncSession, ref: TaskRef, prepared: PreparedChunk | None) -> bool:
+    """Write a prepared chunk and move the checkpoint past it; True when the import is over."""
     repo = ImportRepository(session)
     imp = await repo.get(ref.workspace_id, str(ref.payload.get("import_id")), for_update=True)
-    if imp is None or imp.status in ("completed", "failed", "uploaded") or imp.mapping is None:
+    if imp is None or imp.status not in ("queued", "running") or prepared is None:
         await finish(session, ref.id, "cancelled")
         return True
+    if imp.resume_offset != prepared.offset:
+        return False  # another runner wrote this chunk meanwhile: read again from its checkpoint
     now = utcnow()
     if imp.status == "queued":
         imp.status, imp.started_at = "running", now
-    try:
-        chunk = await asyncio.to_thread(
-            read_chunk, file_of(ctx, imp.id), offset=imp.resume_offset, row=imp.resume_row,
-            delimiter=imp.delimiter, max_rows=chunk_rows,
-        )  # fmt: skip
-    except (CsvProblem, OSError) as exc:
-        reason = str(exc) if isinstance(exc, CsvProblem) else "the uploaded file is gone"
-        log.warning("contact_import_failed", import_id=imp.id, reason=reason)
-        imp.status, imp.error, imp.finished_at = "failed", reason, now
+    if prepared.problem is not None or prepared.chunk is None:
+        log.warning("contact_import_failed", import_id=imp.id, reason=prepared.problem)
+        imp.status, imp.error, imp.finished_at = "failed", prepared.problem, now
         await finish(session, ref.id)
         return True
-    types = await ContactRepository(session).attribute_types(imp.workspace_id)
-    plan, _ = check_mapping(imp.mapping, imp.headers, types)
-    country = imp.options.get("default_country")
-    parsed = [parse_row(n, cells, plan, imp.headers, country) for n, cells in chunk.rows]
-    counts = await apply_rows(session, imp, parsed, list(imp.options.get("add_tags") or []))
+    chunk = prepared.chunk
+    counts = await apply_rows(session, imp, prepared.rows, list(imp.options.get("add_tags") or []))
     imp.rows_read += len(chunk.rows)
     imp.created_count += counts.created
     imp.updated_count += counts.updated

@@ -43,12 +43,13 @@ async def run_import(
     play a crash: the task stays claimed, as if the process had died)."""
     chunks = 0
     while max_chunks is None or chunks < max_chunks:
+        async with ctx.db.unit_of_work(write=False) as session:
+            prepared = await import_service.read_next_chunk(ctx, session, ref,
+                                                            chunk_rows=chunk_rows)  # fmt: skip
         for attempt in range(1, CHUNK_RETRIES + 1):
             try:
                 async with ctx.db.unit_of_work() as session:
-                    done = await import_service.import_next_chunk(
-                        ctx, session, ref, chunk_rows=chunk_rows
-                    )
+                    done = await import_service.write_chunk(session, ref, prepared)
                 break
             except IntegrityError:
                 if attempt == CHUNK_RETRIES:

@@ -324,6 +324,27 @@ async def test_imports_are_listed_newest_first(client: AsyncClient) -> None:
         assert (await client.get(path, headers=other.auth)).status_code == 404
 
 
+async def test_imports_can_be_discarded_but_not_while_running(
+    client: AsyncClient, app: FastAPI
+) -> None:
+    owner = await register(client)
+    ctx: AppContext = app.state.ctx
+    shown = await uploaded(client, owner, "phone\n+5491100000001\n")
+    stored = ctx.settings.data_dir / "imports" / f"{shown['id']}.csv"
+    assert stored.exists()
+    r = await client.delete(f"/api/contacts/imports/{shown['id']}", headers=owner.auth)
+    assert r.status_code == 204
+    assert not stored.exists()
+    gone = await client.get(f"/api/contacts/imports/{shown['id']}", headers=owner.auth)
+    assert gone.status_code == 404
+    done = await run_import(client, owner, "phone\n+5491100000001\n+54911\n")
+    r = await client.delete(f"/api/contacts/imports/{done['id']}", headers=owner.auth)
+    assert r.status_code == 204
+    assert len(await listed(client, owner)) == 1  # its contacts stay
+    huge = await upload(client, owner, "x" * 300 + ",phone\nAna,+5491100000002\n")
+    assert huge.status_code == 400 and "column 1's header is longer" in huge.json()["error"]
+
+
 # --- export ---------------------------------------------------------------------------------
 
 
