@@ -5,7 +5,9 @@ import { RegisterPage } from "./features/auth/RegisterPage";
 import { InvitePage } from "./features/auth/InvitePage";
 import { AppShell } from "./features/shell/AppShell";
 import { OverviewPage } from "./features/overview/OverviewPage";
-import { BroadcastsPage, ContactsPage } from "./features/placeholders/ComingSoonPages";
+import { BroadcastsPage } from "./features/placeholders/ComingSoonPages";
+import { ContactsPage } from "./features/contacts/ContactsPage";
+import { ImportWizardPage } from "./features/contacts/ImportWizardPage";
 import { InboxPage } from "./features/inbox/InboxPage";
 import { FlowsListPage } from "./features/flows/FlowsListPage";
 import { FlowBuilderRoute } from "./features/flows/FlowBuilderRoute";
@@ -39,6 +41,7 @@ export const routes: RouteObject[] = [
           { path: "inbox/:contactId?", element: <InboxPage /> },
           { path: "simulator", element: <SimulatorPage /> },
           { path: "contacts", element: <ContactsPage /> },
+          { path: "contacts/import", element: <ImportWizardPage /> },
           { path: "broadcasts", element: <BroadcastsPage /> },
           {
             path: "settings",

@@ -30,5 +30,4 @@ function AreaPage({ area }: { area: Area }) {
   );
 }
 
-export const ContactsPage = () => <AreaPage area="contacts" />;
 export const BroadcastsPage = () => <AreaPage area="broadcasts" />;
