@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { routes } from "../../router";
-import { mockFetch, ownerSession, renderRoutes } from "../../test/utils";
+import { mockFetch, ownerSession, renderRoutes, type MockRoute } from "../../test/utils";
 import type { ContactImport, UploadedImport } from "./api";
 
 const base: ContactImport = {
@@ -61,11 +61,15 @@ describe("ImportWizardPage", () => {
       created: 1,
       failed: 1,
     };
+    const poll: MockRoute = {
+      path: "/api/contacts/imports/imp1",
+      body: { ...base, status: "running", progress: 40, bytes_read: 480, rows_read: 1 },
+    };
     const { calls } = mockFetch([
       { method: "POST", path: "/api/contacts/import", status: 201, body: uploaded },
       { path: "/api/contact-attributes", body: attributes },
       { method: "POST", path: "/api/contacts/imports/imp1/start", status: 202, body: { ...base, status: "queued" } },
-      { path: "/api/contacts/imports/imp1", body: finished },
+      poll,
     ]);
     renderRoutes(routes, { path: "/contacts/import", session: ownerSession });
     const user = userEvent.setup();
@@ -85,7 +89,11 @@ describe("ImportWizardPage", () => {
     await user.selectOptions(screen.getByTestId("import-target-2"), "attribute:city");
     await user.click(screen.getByTestId("import-start"));
 
-    expect(await screen.findByText("Import finished")).toBeInTheDocument();
+    // The progress bar follows the import until it is over.
+    await waitFor(() => expect(screen.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "40"));
+    expect(screen.getByTestId("import-percent")).toHaveTextContent("40% · 1 rows read");
+    poll.body = finished;
+    expect(await screen.findByText("Import finished", {}, { timeout: 4000 })).toBeInTheDocument();
     expect(screen.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "100");
     expect(screen.getByTestId("import-count-created")).toHaveTextContent("1");
     expect(screen.getByTestId("import-count-failed")).toHaveTextContent("1");

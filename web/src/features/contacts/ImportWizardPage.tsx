@@ -3,7 +3,7 @@
  * pre-filled with the server's suggestion) → a progress bar polling the import → the result,
  * with counts and the error report to download. Nothing is written before "Start import".
  */
-import { useRef, useState, type ChangeEvent, type DragEvent } from "react";
+import { useEffect, useRef, useState, type ChangeEvent, type DragEvent } from "react";
 import { Link } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -237,16 +237,16 @@ function ImportProgress({ importId, onAnother }: { importId: string; onAnother: 
   const queryClient = useQueryClient();
   const progress = useQuery({
     queryKey: contactKeys.import(importId),
-    queryFn: async () => {
-      const state = await contactsApi.get(importId);
-      if (isFinished(state.status)) void queryClient.invalidateQueries({ queryKey: contactKeys.all, exact: false });
-      return state;
-    },
+    queryFn: () => contactsApi.get(importId),
     refetchInterval: (query) => (isFinished(query.state.data?.status) ? false : POLL_MS),
     staleTime: 0,
   });
   const state = progress.data;
   const done = isFinished(state?.status);
+  useEffect(() => {
+    // The list shows the imported contacts when the user goes back to it.
+    if (done) void queryClient.invalidateQueries({ queryKey: contactKeys.lists });
+  }, [done, queryClient]);
   const percent = state ? Math.round(state.progress) : 0;
   return (
     <Card data-testid="import-progress">

@@ -145,6 +145,7 @@ export const contactsApi = {
 
 export const contactKeys = {
   all: ["contacts"] as const,
+  lists: ["contacts", "list"] as const,
   list: (q: string) => ["contacts", "list", q] as const,
   attributes: ["contacts", "attributes"] as const,
   import: (id: string) => ["contacts", "import", id] as const,
