@@ -298,7 +298,17 @@ async def test_opted_out_rows_opt_out_with_an_audit_and_never_opt_anyone_back_in
     assert people["+5491100000003"]["opted_out"] is False
     ctx: AppContext = app.state.ctx
     async with ctx.db.unit_of_work() as session:
-        events = (await session.execute(select(ContactOptEvent))).scalars().all()
+        events = (
+            (
+                await session.execute(
+                    select(ContactOptEvent).where(
+                        ContactOptEvent.workspace_id == owner.workspace_id
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
     by_contact = {(e.contact_id, e.action, e.source) for e in events}
     assert by_contact == {
         (gone["id"], "opt_out", "agent"),
