@@ -46,6 +46,7 @@ class Chunk:
     next_offset: int = 0
     next_row: int = 0
     eof: bool = False
+    problem: str | None = None  # the file cannot be read past the rows above: why
 
 
 @dataclass
@@ -143,7 +144,8 @@ def read_chunk(
     """Up to `max_rows` records from byte `offset` (which starts record number `row`).
 
     `next_offset` is the byte right after the last record returned, so reading again from it
-    continues exactly there. Blank records are skipped but still numbered.
+    continues exactly there. Blank records are skipped but still numbered. A record that cannot
+    be read ends the chunk with `problem` set; the records before it are returned.
     """
     chunk = Chunk(next_offset=offset, next_row=row)
     position = [offset]
@@ -157,7 +159,11 @@ def read_chunk(
                 chunk.eof = True
                 return chunk
             except csv.Error as exc:
-                raise CsvProblem(f"row {chunk.next_row}: {exc} (an unclosed quote?)") from None
+                chunk.problem = f"row {chunk.next_row}: {exc} (an unclosed quote?)"
+                return chunk
+            except CsvProblem as exc:
+                chunk.problem = f"row {chunk.next_row}: {exc}"
+                return chunk
             number = chunk.next_row
             chunk.next_row += 1
             chunk.next_offset = position[0]
@@ -199,6 +205,8 @@ def sniff(path: Path, *, sample_rows: int = 5) -> Shape:
         if not _delimiter_score(text, delimiter)[0]:
             delimiter = ","
     header = read_chunk(path, offset=offset, row=1, delimiter=delimiter, max_rows=1)
+    if header.problem:
+        raise CsvProblem(header.problem)
     if not header.rows:
         raise CsvProblem("the file is empty")
     _, cells = header.rows[0]
@@ -209,6 +217,8 @@ def sniff(path: Path, *, sample_rows: int = 5) -> Shape:
         path, offset=header.next_offset, row=header.next_row, delimiter=delimiter,
         max_rows=sample_rows,
     )  # fmt: skip
+    if samples.problem:
+        raise CsvProblem(samples.problem)
     return Shape(
         delimiter=delimiter,
         headers=headers,

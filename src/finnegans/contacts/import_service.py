@@ -167,7 +167,8 @@ def import_out(imp: ContactImport) -> ImportOut:
         add_tags=list(options.get("add_tags") or []),
         on_duplicate=str(options.get("on_duplicate") or "merge"),
         total_bytes=total, bytes_read=min(imp.resume_offset, total),
-        progress=min(progress, 100.0) if imp.status != "uploaded" else 0.0,
+        # Before the first chunk the checkpoint sits after the header: not progress yet.
+        progress=min(progress, 100.0) if imp.rows_read or done else 0.0,
         rows_read=imp.rows_read, created=imp.created_count, updated=imp.updated_count,
         skipped=imp.skipped_count, failed=imp.failed_count, error=imp.error,
         errors_url=f"/api/contacts/imports/{imp.id}/errors.csv", created_at=imp.created_at,
@@ -255,12 +256,10 @@ def _read_and_parse(path: Path, imp: ContactImport, plan: Plan, chunk_rows: int)
     try:
         prepared.chunk = read_chunk(path, offset=imp.resume_offset, row=imp.resume_row,
                                     delimiter=imp.delimiter, max_rows=chunk_rows)  # fmt: skip
-    except CsvProblem as exc:
-        prepared.problem = str(exc)
-        return prepared
     except OSError:
         prepared.problem = "the uploaded file is gone from DATA_DIR/imports"
         return prepared
+    prepared.problem = prepared.chunk.problem
     country = imp.options.get("default_country")
     prepared.rows = [parse_row(n, cells, plan, imp.headers, country)
                      for n, cells in prepared.chunk.rows]  # fmt: skip
@@ -295,19 +294,22 @@ async def write_chunk(session: AsyncSession, ref: TaskRef, prepared: PreparedChu
     now = utcnow()
     if imp.status == "queued":
         imp.status, imp.started_at = "running", now
-    if prepared.problem is not None or prepared.chunk is None:
+    chunk = prepared.chunk
+    if chunk is not None:
+        add_tags = list(imp.options.get("add_tags") or [])
+        counts = await apply_rows(session, imp, prepared.rows, add_tags)
+        imp.rows_read += len(chunk.rows)
+        imp.created_count += counts.created
+        imp.updated_count += counts.updated
+        imp.skipped_count += counts.skipped
+        imp.failed_count += counts.failed
+        imp.resume_offset, imp.resume_row = chunk.next_offset, chunk.next_row
+    if prepared.problem is not None or chunk is None:
+        # The rows before the problem are in; the file cannot be read past it.
         log.warning("contact_import_failed", import_id=imp.id, reason=prepared.problem)
         imp.status, imp.error, imp.finished_at = "failed", prepared.problem, now
         await finish(session, ref.id)
         return True
-    chunk = prepared.chunk
-    counts = await apply_rows(session, imp, prepared.rows, list(imp.options.get("add_tags") or []))
-    imp.rows_read += len(chunk.rows)
-    imp.created_count += counts.created
-    imp.updated_count += counts.updated
-    imp.skipped_count += counts.skipped
-    imp.failed_count += counts.failed
-    imp.resume_offset, imp.resume_row = chunk.next_offset, chunk.next_row
     if chunk.eof:
         imp.status, imp.finished_at = "completed", now
         await finish(session, ref.id)

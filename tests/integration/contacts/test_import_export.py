@@ -318,6 +318,20 @@ async def test_opted_out_rows_opt_out_with_an_audit_and_never_opt_anyone_back_in
     assert imported.detail == "contacts.csv row 3" and imported.actor_user_id == owner.id
 
 
+async def test_a_file_that_breaks_off_mid_way_fails_with_the_reason_and_keeps_what_came_before(
+    client: AsyncClient,
+) -> None:
+    owner = await register(client)
+    good = "".join(f"+54911000000{i:02d},Cliente {i}\n" for i in range(10))
+    data = "phone,name\n" + good + "+5491100000099," + "x" * (1024 * 1024 + 10) + "\n"
+    result = await run_import(client, owner, data)
+    assert result["status"] == "failed"
+    assert "a line is longer than 1 MB" in result["error"]
+    assert (result["rows_read"], result["created"]) == (10, 10)
+    assert 0 < result["bytes_read"] < result["total_bytes"]  # stopped where the file broke
+    assert len(await listed(client, owner)) == 10
+
+
 async def test_imports_are_listed_newest_first(client: AsyncClient) -> None:
     owner = await register(client)
     first = await run_import(client, owner, "phone\n+5491100000001\n")
