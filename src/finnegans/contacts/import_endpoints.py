@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
 
 from finnegans.accounts.dependencies import CurrentPrincipal, Principal, get_principal
 from finnegans.contacts import import_service, service
@@ -21,10 +22,13 @@ from finnegans.contacts.import_schemas import (
     ImportOut,
     ImportStartIn,
     ImportUploadOut,
+    LegacyImportIn,
+    LegacyImportOut,
 )
 from finnegans.contacts.repository import ContactRepository
 from finnegans.db.dependencies import Ctx, DbSession
 from finnegans.kit.clock import utcnow
+from finnegans.kit.errors import BadRequest, validation_fields
 
 router = APIRouter(prefix="/api", tags=["contacts"])
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -33,19 +37,34 @@ CSV_TYPE = "text/csv; charset=utf-8"
 @router.post(
     "/contacts/import",
     status_code=status.HTTP_201_CREATED,
-    responses={413: {"description": "the file is over 50 MB"}},
+    responses={
+        200: {"description": "JSON body: nothing new was imported (the original's answer)"},
+        413: {"description": "the file is over 50 MB"},
+    },
 )
 async def upload_import(
     request: Request,
+    response: Response,
     ctx: Ctx,
     file: Annotated[UploadFile | None, File(description="the CSV (UTF-8 or UTF-16)")] = None,
-) -> ImportUploadOut:
+) -> ImportUploadOut | LegacyImportOut:
     """Upload a CSV: answers its columns, sample rows and a suggested mapping. Nothing is
-    imported until `POST /api/contacts/imports/{id}/start`."""
+    imported until `POST /api/contacts/imports/{id}/start`.
+
+    The original's JSON body `{contacts: [{phone, name?, tags?}]}` (at most 10,000) still
+    works: imported at once, answered with `{total, imported, duplicates, failures}`."""
+    if file is None and request.headers.get("content-type", "").startswith("application/json"):
+        async with ctx.db.unit_of_work() as session:
+            principal: Principal = await get_principal(request, ctx, session)
+            legacy = await import_service.import_legacy(
+                session, principal, _legacy_body(await request.body())
+            )
+        response.status_code = status.HTTP_201_CREATED if legacy.imported else status.HTTP_200_OK
+        return legacy
     # The file is copied and checked outside any transaction: on SQLite a transaction holds
     # the only writer, and a 50 MB copy must not hold up webhooks meanwhile.
     async with ctx.db.unit_of_work() as session:
-        principal: Principal = await get_principal(request, ctx, session)
+        principal = await get_principal(request, ctx, session)
     upload = await import_service.store_upload(ctx, file)
     try:
         async with ctx.db.unit_of_work() as session:
@@ -53,6 +72,17 @@ async def upload_import(
     except BaseException:
         import_service.file_of(ctx, upload.id).unlink(missing_ok=True)
         raise
+
+
+def _legacy_body(raw: bytes) -> LegacyImportIn:
+    try:
+        return LegacyImportIn.model_validate_json(raw)
+    except ValidationError as exc:
+        if any(e.get("type") == "json_invalid" for e in exc.errors()):
+            raise BadRequest("Invalid JSON body") from None
+        fields = validation_fields(list(exc.errors()))
+        summary = "; ".join(f"{k}: {v}" for k, v in fields.items())
+        raise BadRequest(f"Validation failed: {summary}", fields=fields) from None
 
 
 @router.get("/contacts/imports")

@@ -86,3 +86,35 @@ class ImportUploadOut(ImportOut):
 
 class ImportListOut(BaseModel):
     imports: list[ImportOut]
+
+
+class LegacyContactIn(InputModel):
+    phone: str | None = Field(default=None, max_length=64)
+    name: str | None = Field(default=None, max_length=255)
+    tags: list[str] | str | None = Field(default=None, description='names, or "a;b"')
+
+
+class LegacyImportIn(InputModel):
+    """The original system's JSON import body (its dashboard parsed the CSV in the browser)."""
+
+    contacts: list[LegacyContactIn] = Field(max_length=10_000)
+
+
+class LegacyDuplicatesOut(BaseModel):
+    in_file: list[str] = Field(serialization_alias="inFile")
+    existing: list[str]
+
+
+class LegacyFailureOut(BaseModel):
+    phone: str
+    reason: str
+
+
+class LegacyImportOut(BaseModel):
+    """The original's answer shape; `existing` numbers are merged into their contacts."""
+
+    id: str = Field(description="the import, with its errors.csv like a CSV import")
+    total: int
+    imported: int
+    duplicates: LegacyDuplicatesOut
+    failures: list[LegacyFailureOut]

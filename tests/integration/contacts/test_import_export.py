@@ -369,6 +369,38 @@ async def test_imports_can_be_discarded_but_not_while_running(
     assert huge.status_code == 400 and "column 1's header is longer" in huge.json()["error"]
 
 
+async def test_the_original_json_import_body_still_works(client: AsyncClient) -> None:
+    owner = await register(client)
+    await create_contact(client, owner, phone="+5491100000001", name="Ana", tags=["old"])
+    body = {"contacts": [
+        {"phone": "+54 9 11 0000-0001", "tags": ["vip"]},  # already a contact: merged
+        {"phone": "+34612345678", "name": "Beto", "tags": "lead;feria"},
+        {"phone": "+34 612-345-678", "name": "Roberto"},  # the same number again
+        {"phone": "12", "name": "Corto"},
+        {"name": "Sin teléfono"},
+    ]}  # fmt: skip
+    r = await client.post("/api/contacts/import", headers=owner.auth, json=body)
+    assert r.status_code == 201, r.text
+    answer = r.json()
+    assert (answer["total"], answer["imported"]) == (5, 1)
+    assert answer["duplicates"] == {"inFile": ["+34612345678"], "existing": ["+5491100000001"]}
+    assert [f["phone"] for f in answer["failures"]] == ["12", ""]
+    assert answer["failures"][1]["reason"] == "the phone is empty"
+    people = await _by_phone(client, owner)
+    assert people["+5491100000001"]["tags"] == ["old", "vip"]
+    assert (people["+34612345678"]["name"], people["+34612345678"]["tags"]) == (
+        "Roberto", ["feria", "lead"],
+    )  # fmt: skip
+    # It is an import like the others, with its error report.
+    assert len(await error_rows(client, owner, answer["id"])) == 2
+    again = await client.post("/api/contacts/import", headers=owner.auth, json=body)
+    assert again.status_code == 200 and again.json()["imported"] == 0  # nothing new
+    for bad in ({"contacts": "x"}, {"contacts": [{"phone": 5}]}, {}):
+        r = await client.post("/api/contacts/import", headers=owner.auth, json=bad)
+        assert r.status_code == 400 and "contacts" in r.json()["error"], r.text
+    assert len(await listed(client, owner)) == 2
+
+
 # --- export ---------------------------------------------------------------------------------
 
 

@@ -297,6 +297,9 @@ export interface paths {
          * Upload Import
          * @description Upload a CSV: answers its columns, sample rows and a suggested mapping. Nothing is
          *     imported until `POST /api/contacts/imports/{id}/start`.
+         *
+         *     The original's JSON body `{contacts: [{phone, name?, tags?}]}` (at most 10,000) still
+         *     works: imported at once, answered with `{total, imported, duplicates, failures}`.
          */
         post: operations["upload_import_api_contacts_import_post"];
         delete?: never;
@@ -2461,6 +2464,38 @@ export interface components {
              */
             value?: number | string | null;
         };
+        /** LegacyDuplicatesOut */
+        LegacyDuplicatesOut: {
+            /** Existing */
+            existing: string[];
+            /** Infile */
+            inFile: string[];
+        };
+        /** LegacyFailureOut */
+        LegacyFailureOut: {
+            /** Phone */
+            phone: string;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * LegacyImportOut
+         * @description The original's answer shape; `existing` numbers are merged into their contacts.
+         */
+        LegacyImportOut: {
+            duplicates: components["schemas"]["LegacyDuplicatesOut"];
+            /** Failures */
+            failures: components["schemas"]["LegacyFailureOut"][];
+            /**
+             * Id
+             * @description the import, with its errors.csv like a CSV import
+             */
+            id: string;
+            /** Imported */
+            imported: number;
+            /** Total */
+            total: number;
+        };
         /**
          * LegacySettingsIn
          * @description The original system's six fields (POST/PUT /api/settings).
@@ -3760,13 +3795,20 @@ export interface operations {
             };
         };
         responses: {
+            /** @description JSON body: nothing new was imported (the original's answer) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Successful Response */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportUploadOut"];
+                    "application/json": components["schemas"]["ImportUploadOut"] | components["schemas"]["LegacyImportOut"];
                 };
             };
             /** @description Invalid input */
