@@ -146,9 +146,23 @@ async def import_errors(
     responses={200: {"content": {"text/csv": {}}}},
 )
 async def export(
-    principal: CurrentPrincipal, session: DbSession, ctx: Ctx, params: ListParams
+    principal: CurrentPrincipal,
+    session: DbSession,
+    ctx: Ctx,
+    params: ListParams,
+    search: Annotated[str | None, Query(max_length=200, description="the original's q")] = None,
+    tag_id: Annotated[
+        str | None, Query(alias="tagId", max_length=32, description="the original's tag filter")
+    ] = None,
 ) -> StreamingResponse:
     """The contacts the same filters as `GET /api/contacts` select, as CSV (UTF-8 with BOM)."""
+    if search and not params.filters.q:
+        params.filters.q = search
+    if tag_id:
+        tag = await ContactRepository(session).tag(principal.workspace_id, tag_id)
+        if tag is None:
+            raise BadRequest("tagId: no such tag in this workspace", fields={"tagId": "unknown"})
+        params.filters.tags.append(tag.name)
     filters, types = await service.resolve_filters(
         session, principal.workspace_id, params.filters, attr=params.attr,
         segment_id=params.segment,

@@ -434,6 +434,15 @@ async def test_export_follows_the_list_filters(client: AsyncClient) -> None:
     ):
         r = await client.get("/api/contacts/export", headers=owner.auth, params=params)
         assert [row["name"] for row in _csv_rows(r.content)] == expected, params
+    # The original's parameters: search and tagId.
+    vip = next(t for t in (await client.get("/api/tags", headers=owner.auth)).json()["tags"]
+               if t["name"] == "vip")  # fmt: skip
+    r = await client.get("/api/contacts/export", headers=owner.auth,
+                         params={"search": "ana", "tagId": vip["id"]})  # fmt: skip
+    assert [row["name"] for row in _csv_rows(r.content)] == ["Ana"]
+    unknown = await client.get("/api/contacts/export", headers=owner.auth,
+                               params={"tagId": "nope"})  # fmt: skip
+    assert unknown.status_code == 400 and unknown.json()["fields"] == {"tagId": "unknown"}
     bad = await client.get("/api/contacts/export", headers=owner.auth,
                            params={"attr": "age:gte:old"})  # fmt: skip
     assert bad.status_code in (400, 422) and "age" in bad.json()["error"]

@@ -3744,6 +3744,10 @@ export interface operations {
     export_api_contacts_export_get: {
         parameters: {
             query?: {
+                /** @description the original's q */
+                search?: string | null;
+                /** @description the original's tag filter */
+                tagId?: string | null;
                 /** @description name, phone or wa_id */
                 q?: string | null;
                 /** @description has all of them */
