@@ -18,6 +18,8 @@ from finnegans.accounts.throttle import LoginThrottle
 from finnegans.config import Settings, get_settings
 from finnegans.contacts import catalog_endpoints as contact_catalog_endpoints
 from finnegans.contacts import endpoints as contact_endpoints
+from finnegans.contacts import import_endpoints as contact_import_endpoints
+from finnegans.contacts import tasks as contact_tasks
 from finnegans.context import AppContext
 from finnegans.db.engine import create_engine
 from finnegans.db.models import WhatsAppAccount
@@ -62,7 +64,7 @@ def build_context(settings: Settings) -> AppContext:
         sandbox=SandboxHub(secrets, f"{settings.public_url}/webhook"),
     )
     ctx.webhook_worker = WebhookWorker(db, partial(process_webhook_events, ctx))
-    ctx.task_runner = TaskRunner(db, flow_tasks.handlers(ctx))
+    ctx.task_runner = TaskRunner(db, {**flow_tasks.handlers(ctx), **contact_tasks.handlers(ctx)})
     ctx.realtime = RealtimeHub(ctx)
     db.session_info["realtime"] = ctx.realtime  # inbox events reach it from any session
     ctx.inbound_hooks.append(partial(download_inbound_media, ctx))
@@ -147,6 +149,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sandbox_endpoints.router)
     app.include_router(inbox_endpoints.router)
     app.include_router(canned_endpoints.router)
+    # Before the contacts router: /contacts/export and /contacts/imports are not contact ids.
+    app.include_router(contact_import_endpoints.router)
     app.include_router(contact_endpoints.router)
     app.include_router(contact_catalog_endpoints.router)
     app.include_router(flow_endpoints.router)

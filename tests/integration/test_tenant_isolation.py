@@ -38,6 +38,7 @@ BODIES = {
     "PATCH /api/contact-attributes/{attribute_id}": {"label": "hijacked"},
     "PATCH /api/segments/{segment_id}": {"name": "hijacked"},
     "POST /api/templates/{template_id}/preview": {"parameters": {}},
+    "POST /api/contacts/imports/{import_id}/start": {"mapping": ["phone", "name"]},
 }
 
 
@@ -125,6 +126,13 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
     ids["template_id"] = (await client.get("/api/templates", headers=a.auth)).json()["templates"][
         0
     ]["id"]
+    upload = await client.post(
+        "/api/contacts/import",
+        headers=a.auth,
+        files={"file": ("a.csv", b"phone,name\n+5491100000009,Zoe\n", "text/csv")},
+    )
+    assert upload.status_code == 201, upload.text
+    ids["import_id"] = upload.json()["id"]
 
     routes = id_routes(app)
     assert routes, "no id routes found"
@@ -168,6 +176,8 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
     ] == "VIP"
     a_template = await client.get(f"/api/templates/{ids['template_id']}", headers=a.auth)
     assert a_template.status_code == 200, a_template.text
+    a_import = await client.get(f"/api/contacts/imports/{ids['import_id']}", headers=a.auth)
+    assert a_import.json()["status"] == "uploaded"  # B could not start it
     canned_list = (await client.get("/api/canned-responses", headers=a.auth)).json()
     assert [c["shortcut"] for c in canned_list["canned_responses"]] == ["hola"]
     # And B's lists show none of it.
@@ -177,6 +187,9 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
     assert (await client.get("/api/contacts", headers=b.auth)).json()["contacts"] == []
     assert (await client.get("/api/contacts/count", headers=b.auth)).json() == {"count": 0}
     assert (await client.get("/api/tags", headers=b.auth)).json() == {"tags": []}
+    assert (await client.get("/api/contacts/imports", headers=b.auth)).json() == {"imports": []}
+    exported = (await client.get("/api/contacts/export", headers=b.auth)).content
+    assert exported.decode("utf-8-sig").count("\n") == 1  # the header row only
     assert (await client.get("/api/segments", headers=b.auth)).json() == {"segments": []}
     assert (await client.get("/api/contact-attributes", headers=b.auth)).json() == {
         "attributes": []

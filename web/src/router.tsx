@@ -7,6 +7,7 @@ import { AppShell } from "./features/shell/AppShell";
 import { OverviewPage } from "./features/overview/OverviewPage";
 import { BroadcastsPage } from "./features/placeholders/ComingSoonPages";
 import { ContactsPage } from "./features/contacts/ContactsPage";
+import { ImportWizardPage } from "./features/contacts/ImportWizardPage";
 import { ContactPage } from "./features/contacts/ContactPage";
 import { InboxPage } from "./features/inbox/InboxPage";
 import { FlowsListPage } from "./features/flows/FlowsListPage";
@@ -44,6 +45,7 @@ export const routes: RouteObject[] = [
           { path: "inbox/:contactId?", element: <InboxPage /> },
           { path: "simulator", element: <SimulatorPage /> },
           { path: "contacts", element: <ContactsPage /> },
+          { path: "contacts/import", element: <ImportWizardPage /> },
           { path: "contacts/:contactId", element: <ContactPage /> },
           { path: "broadcasts", element: <BroadcastsPage /> },
           {

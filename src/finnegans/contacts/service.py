@@ -28,6 +28,7 @@ from finnegans.contacts.schemas import (
 from finnegans.contacts.segments import RuleSet, attribute_filter, check_rules
 from finnegans.contacts.settings import load_settings
 from finnegans.contacts.tags import replace_tags, tag_many, untag_many
+from finnegans.db.base import new_id
 from finnegans.db.models import Contact, Role
 from finnegans.kit.clock import utcnow
 from finnegans.kit.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -109,9 +110,10 @@ async def _flush(session: AsyncSession, phone: str | None) -> None:
 async def create(session: AsyncSession, principal: Principal, data: ContactCreateIn) -> Contact:
     phone, wa_id = await _phone_and_wa_id(session, principal.workspace_id, data.phone)
     now = utcnow()
+    # The id is set here, not at flush: an opt-out audit row written below refers to it.
     contact = Contact(
-        workspace_id=principal.workspace_id, phone=phone, wa_id=wa_id, attributes={},
-        opted_out=False, created_at=now, updated_at=now,
+        id=new_id(), workspace_id=principal.workspace_id, phone=phone, wa_id=wa_id,
+        attributes={}, opted_out=False, created_at=now, updated_at=now,
     )  # fmt: skip
     session.add(contact)
     await _apply_common(session, principal, contact, data)

@@ -23,6 +23,8 @@ class _TooLarge(HTTPException):
 
 # Agents' attachments: WhatsApp's largest media (a 100 MB document) plus the multipart framing.
 UPLOAD_BODY_LIMIT = 100 * 1024 * 1024 + 64 * 1024
+# Contact CSV imports: 50 MB (contacts/import_service.py MAX_IMPORT_BYTES) plus the framing.
+IMPORT_BODY_LIMIT = 50 * 1024 * 1024 + 64 * 1024
 
 
 def default_body_limit(path: str) -> int:
@@ -30,6 +32,8 @@ def default_body_limit(path: str) -> int:
         return WEBHOOK_BODY_LIMIT
     if path.startswith("/api/conversations/") and path.endswith("/media"):
         return UPLOAD_BODY_LIMIT
+    if path == "/api/contacts/import":
+        return IMPORT_BODY_LIMIT
     return API_BODY_LIMIT
 
 

@@ -281,6 +281,135 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contacts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export
+         * @description The contacts the same filters as `GET /api/contacts` select, as CSV (UTF-8 with BOM).
+         */
+        get: operations["export_api_contacts_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Import
+         * @description Upload a CSV: answers its columns, sample rows and a suggested mapping. Nothing is
+         *     imported until `POST /api/contacts/imports/{id}/start`.
+         *
+         *     The original's JSON body `{contacts: [{phone, name?, tags?}]}` (at most 10,000) still
+         *     works: imported at once, answered with `{total, imported, duplicates, failures}`.
+         */
+        post: operations["upload_import_api_contacts_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Imports
+         * @description The workspace's latest imports, newest first.
+         */
+        get: operations["list_imports_api_contacts_imports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/imports/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Import
+         * @description Status, progress (bytes read of the file) and counts.
+         */
+        get: operations["get_import_api_contacts_imports__import_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Import
+         * @description Discard an upload that was never started, or forget a finished import and its error
+         *     report (its contacts stay). 409 while it runs.
+         */
+        delete: operations["delete_import_api_contacts_imports__import_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/imports/{import_id}/errors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import Errors
+         * @description The rows that were not imported: row number, raw phone, column, value and reason.
+         */
+        get: operations["import_errors_api_contacts_imports__import_id__errors_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/imports/{import_id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Import
+         * @description Check the mapping and queue the import; follow it with `GET .../imports/{id}`.
+         */
+        post: operations["start_import_api_contacts_imports__import_id__start_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contacts/settings": {
         parameters: {
             query?: never;
@@ -1641,6 +1770,14 @@ export interface components {
              */
             type: "BODY";
         };
+        /** Body_upload_import_api_contacts_import_post */
+        Body_upload_import_api_contacts_import_post: {
+            /**
+             * File
+             * @description the CSV (UTF-8 or UTF-16)
+             */
+            file?: string | null;
+        };
         /** Body_upload_media_api_conversations__contact_id__media_post */
         Body_upload_media_api_conversations__contact_id__media_post: {
             /** File */
@@ -2247,6 +2384,17 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** ImportColumnOut */
+        ImportColumnOut: {
+            /** Header */
+            header: string;
+            /** Index */
+            index: number;
+            /** Samples */
+            samples: string[];
+            /** Suggested */
+            suggested: string;
+        };
         /**
          * ImportIn
          * @description An export of ours, or a bare original definition (`{nodes, edges}`).
@@ -2264,6 +2412,181 @@ export interface components {
             nodes?: unknown[] | null;
             /** Trigger */
             trigger?: string | null;
+        };
+        /** ImportListOut */
+        ImportListOut: {
+            /** Imports */
+            imports: components["schemas"]["ImportOut"][];
+        };
+        /** ImportOut */
+        ImportOut: {
+            /** Add Tags */
+            add_tags: string[];
+            /** Bytes Read */
+            bytes_read: number;
+            /** Created */
+            created: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Default Country */
+            default_country: string | null;
+            /** Delimiter */
+            delimiter: string;
+            /**
+             * Encoding
+             * @description what the upload was: utf-8, utf-8-sig (BOM) or utf-16
+             */
+            encoding: string;
+            /**
+             * Error
+             * @description why the import stopped, when status is failed
+             */
+            error: string | null;
+            /** Errors Url */
+            errors_url: string;
+            /** Failed */
+            failed: number;
+            /** Filename */
+            filename: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Headers */
+            headers: string[];
+            /** Id */
+            id: string;
+            /** Mapping */
+            mapping: string[] | null;
+            /** On Duplicate */
+            on_duplicate: string;
+            /**
+             * Progress
+             * @description percent of the file read, 0 to 100
+             */
+            progress: number;
+            /** Rows Read */
+            rows_read: number;
+            /** Skipped */
+            skipped: number;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "uploaded" | "queued" | "running" | "completed" | "failed";
+            /** Total Bytes */
+            total_bytes: number;
+            /** Updated */
+            updated: number;
+        };
+        /** ImportStartIn */
+        ImportStartIn: {
+            /**
+             * Add Tags
+             * @description tags put on every imported contact
+             */
+            add_tags?: string[];
+            /**
+             * Create Attributes
+             * @description create missing attribute:<key> targets as text (admins)
+             * @default false
+             */
+            create_attributes: boolean;
+            /**
+             * Default Country
+             * @description for numbers without +; default: the workspace's
+             */
+            default_country?: string | null;
+            /**
+             * Mapping
+             * @description one target per column (phone, name, tags, opted_out, notes, attribute:<key>, ignore), or {header: target} (unnamed headers are ignored)
+             */
+            mapping: string[] | {
+                [key: string]: string;
+            };
+            /**
+             * On Duplicate
+             * @description a number already in the workspace (or earlier in the file): merge the row into that contact, or skip the row
+             * @default merge
+             * @enum {string}
+             */
+            on_duplicate: "merge" | "skip";
+        };
+        /** ImportUploadOut */
+        ImportUploadOut: {
+            /** Add Tags */
+            add_tags: string[];
+            /** Bytes Read */
+            bytes_read: number;
+            /** Columns */
+            columns: components["schemas"]["ImportColumnOut"][];
+            /** Created */
+            created: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Default Country */
+            default_country: string | null;
+            /** Delimiter */
+            delimiter: string;
+            /**
+             * Encoding
+             * @description what the upload was: utf-8, utf-8-sig (BOM) or utf-16
+             */
+            encoding: string;
+            /**
+             * Error
+             * @description why the import stopped, when status is failed
+             */
+            error: string | null;
+            /** Errors Url */
+            errors_url: string;
+            /** Failed */
+            failed: number;
+            /** Filename */
+            filename: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Headers */
+            headers: string[];
+            /** Id */
+            id: string;
+            /** Mapping */
+            mapping: string[] | null;
+            /** On Duplicate */
+            on_duplicate: string;
+            /**
+             * Progress
+             * @description percent of the file read, 0 to 100
+             */
+            progress: number;
+            /** Rows Read */
+            rows_read: number;
+            /** Sample Rows */
+            sample_rows: string[][];
+            /** Skipped */
+            skipped: number;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "uploaded" | "queued" | "running" | "completed" | "failed";
+            /**
+             * Suggested Mapping
+             * @description one target per column; POST it to /start
+             */
+            suggested_mapping: string[];
+            /** Total Bytes */
+            total_bytes: number;
+            /** Updated */
+            updated: number;
         };
         /** InvitationAcceptIn */
         InvitationAcceptIn: {
@@ -2351,6 +2674,38 @@ export interface components {
              * @description days, or an ISO time
              */
             value?: number | string | null;
+        };
+        /** LegacyDuplicatesOut */
+        LegacyDuplicatesOut: {
+            /** Existing */
+            existing: string[];
+            /** Infile */
+            inFile: string[];
+        };
+        /** LegacyFailureOut */
+        LegacyFailureOut: {
+            /** Phone */
+            phone: string;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * LegacyImportOut
+         * @description The original's answer shape; `existing` numbers are merged into their contacts.
+         */
+        LegacyImportOut: {
+            duplicates: components["schemas"]["LegacyDuplicatesOut"];
+            /** Failures */
+            failures: components["schemas"]["LegacyFailureOut"][];
+            /**
+             * Id
+             * @description the import, with its errors.csv like a CSV import
+             */
+            id: string;
+            /** Imported */
+            imported: number;
+            /** Total */
+            total: number;
         };
         /**
          * LegacySettingsIn
@@ -3789,6 +4144,255 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContactCountOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_api_contacts_export_get: {
+        parameters: {
+            query?: {
+                /** @description the original's q */
+                search?: string | null;
+                /** @description the original's tag filter */
+                tagId?: string | null;
+                /** @description name, phone or wa_id */
+                q?: string | null;
+                /** @description has all of them */
+                tag?: string[] | null;
+                opted_out?: boolean | null;
+                /** @description key:op:value, e.g. age:gte:18, vip:eq:true, city:is_set */
+                attr?: string[] | null;
+                last_activity_after?: string | null;
+                last_activity_before?: string | null;
+                /** @description a segment id */
+                segment?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    upload_import_api_contacts_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_import_api_contacts_import_post"];
+            };
+        };
+        responses: {
+            /** @description JSON body: nothing new was imported (the original's answer) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportUploadOut"] | components["schemas"]["LegacyImportOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description the file is over 50 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_imports_api_contacts_imports_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportListOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_import_api_contacts_imports__import_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_import_api_contacts_imports__import_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    import_errors_api_contacts_imports__import_id__errors_csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    start_import_api_contacts_imports__import_id__start_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportStartIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
                 };
             };
             /** @description Invalid input */

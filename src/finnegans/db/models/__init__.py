@@ -17,6 +17,7 @@ from finnegans.db.models.flows import (
     FlowSimulation,
     FlowVersion,
 )
+from finnegans.db.models.imports import ContactImport, ContactImportError
 from finnegans.db.models.inbox import CannedResponse
 from finnegans.db.models.messaging import Message, MessageStatus
 from finnegans.db.models.tasks import Task
@@ -48,6 +49,8 @@ __all__ = [
     "CannedResponse",
     "Contact",
     "ContactAttributeDefinition",
+    "ContactImport",
+    "ContactImportError",
     "ContactOptEvent",
     "ContactTag",
     "Conversation",
