@@ -1,0 +1,98 @@
+"""Local-day bucketing that works on SQLite and PostgreSQL, and the period a request covers.
+
+Timestamps are stored as naive UTC. PostgreSQL converts them with AT TIME ZONE (named zones,
+DST included). SQLite has no time zone database, so the period is cut into the spans where the
+zone's UTC offset is constant (one, or two or three around a DST change) and each span shifts
+by its own offset: a CASE with a handful of branches, still evaluated inside the GROUP BY.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import ColumnElement, case, func, literal_column
+
+
+def workspace_zone(name: str | None) -> ZoneInfo:
+    """The workspace's zone, or UTC when it has none or an unknown one."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The last `days` local days, today included: [start, end) in UTC."""
+
+    zone: ZoneInfo
+    first_day: date
+    days: int
+
+    @classmethod
+    def ending_today(cls, zone: ZoneInfo, days: int, now: datetime) -> Period:
+        today = now.astimezone(zone).date()
+        return cls(zone=zone, first_day=today - timedelta(days=days - 1), days=days)
+
+    def day_list(self) -> list[date]:
+        return [self.first_day + timedelta(days=i) for i in range(self.days)]
+
+    def midnight(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=self.zone).astimezone(UTC)
+
+    @property
+    def start(self) -> datetime:
+        return self.midnight(self.first_day)
+
+    @property
+    def end(self) -> datetime:
+        return self.midnight(self.first_day + timedelta(days=self.days))
+
+
+def _offset_spans(period: Period) -> list[tuple[datetime, timedelta]]:
+    """(span start in UTC, UTC offset) for each stretch of the period with a constant offset."""
+    spans = [(period.start, _utcoffset(period.zone, period.start))]
+    previous = period.start
+    for i in range(1, period.days + 1):
+        at = period.midnight(period.first_day + timedelta(days=i))
+        if _utcoffset(period.zone, at) != spans[-1][1]:
+            # The offset changed during the previous day: find the hour it did.
+            hour = previous
+            while _utcoffset(period.zone, hour) == spans[-1][1]:
+                hour += timedelta(hours=1)
+            spans.append((hour, _utcoffset(period.zone, hour)))
+        previous = at
+    return spans
+
+
+def _utcoffset(zone: tzinfo, at: datetime) -> timedelta:
+    return at.astimezone(zone).utcoffset() or timedelta(0)
+
+
+def _sqlite_shift(column: Any, offset: timedelta) -> ColumnElement[Any]:
+    minutes = int(offset.total_seconds() // 60)
+    return func.date(column, f"{minutes:+d} minutes")
+
+
+def local_day(column: Any, dialect: str, period: Period) -> ColumnElement[Any]:
+    """The local calendar day of a stored UTC timestamp, as a SQL expression to GROUP BY."""
+    if dialect == "postgresql":
+        # Literals, not bound parameters: the same expression appears in SELECT and GROUP BY.
+        utc: ColumnElement[str] = literal_column("'UTC'")
+        local: ColumnElement[str] = literal_column("'" + period.zone.key.replace("'", "") + "'")
+        return func.date(func.timezone(local, func.timezone(utc, column)))
+    spans = _offset_spans(period)
+    if len(spans) == 1:
+        return _sqlite_shift(column, spans[0][1])
+    # Each span ends where the next begins.
+    whens = [(column < spans[i + 1][0], _sqlite_shift(column, offset))
+             for i, (_, offset) in enumerate(spans[:-1])]  # fmt: skip
+    return case(*whens, else_=_sqlite_shift(column, spans[-1][1]))
+
+
+def as_date(value: Any) -> date:
+    """SQLite answers 'YYYY-MM-DD', PostgreSQL a date."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
