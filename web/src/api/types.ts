@@ -286,3 +286,15 @@ export type TemplateSyncResult = Schemas["SyncOut"];
 export type TemplatePreview = Schemas["PreviewOut"];
 /** Parameter values keyed like the server's `parameters[].key` ("body.1", "header.image"). */
 export type TemplateValues = Record<string, string>;
+
+// ----- overview and global search (docs/api.md#overview) ------------------------------------
+
+export type OverviewPeriod = 7 | 14 | 30 | 90;
+export type Overview = Schemas["OverviewOut"];
+export type OverviewKpis = Schemas["KpisOut"];
+export type OverviewDay = Schemas["DayOut"];
+export type DeliveryFunnel = Schemas["FunnelOut"];
+export type TopFlow = Schemas["TopFlowOut"];
+export type FlowDropOff = Schemas["DropOffOut"];
+export type SearchResults = Schemas["SearchOut"];
+export type SearchHit = Schemas["SearchHitOut"];

@@ -7,6 +7,7 @@ import { buttonClasses } from "../../components/Button";
 import { Card } from "../../components/Card";
 import { cx } from "../../lib/format";
 import { canManage, useSession } from "../auth/session";
+import { OverviewMetrics } from "./OverviewMetrics";
 
 interface Step {
   key: "connectNumber" | "inviteTeam" | "createApiKey";
@@ -40,6 +41,9 @@ export function OverviewPage() {
     },
   ];
   const doneCount = steps.filter((s) => s.done).length;
+  // The checklist stays on top until every step is done (or while we do not know yet).
+  const loaded = accounts.isSuccess && members.isSuccess && (!manager || keys.isSuccess);
+  const showChecklist = !loaded || doneCount < steps.length;
 
   return (
     <div>
@@ -47,10 +51,13 @@ export function OverviewPage() {
         <h1 className="text-xl font-semibold tracking-tight text-zinc-900">
           {t("overview.greeting", { name: session.user.name.split(" ")[0] })}
         </h1>
-        <p className="mt-1 text-sm text-zinc-500">{t("overview.subtitle", { workspace: session.workspace.name })}</p>
+        <p className="mt-1 text-sm text-zinc-500">
+          {t(showChecklist ? "overview.subtitle" : "overview.subtitleReady", { workspace: session.workspace.name })}
+        </p>
       </div>
 
-      <Card data-testid="empty-state" className="overflow-hidden">
+      {showChecklist ? (
+      <Card data-testid="empty-state" className="mb-8 overflow-hidden">
         <div className="flex flex-wrap items-center gap-4 border-b border-zinc-100 px-5 py-5">
           <div className="flex size-11 items-center justify-center rounded-xl bg-brand-50 text-brand-700 ring-1 ring-brand-600/10">
             <Rocket className="size-5" aria-hidden />
@@ -95,6 +102,9 @@ export function OverviewPage() {
           ))}
         </ol>
       </Card>
+      ) : null}
+
+      <OverviewMetrics />
     </div>
   );
 }
