@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI
 from sqlalchemy import update
 
 from finnegans.db.base import new_id
@@ -25,6 +24,7 @@ from finnegans.db.models import (
     Message,
     Workspace,
 )
+from finnegans.db.session import Database
 from finnegans.kit.clock import utcnow
 
 
@@ -143,8 +143,8 @@ class Seeder:
         self.rows.append(b)
         return b.id
 
-    async def flush(self, app: FastAPI, timezone: str | None = None) -> None:
-        async with app.state.ctx.db.unit_of_work() as session:
+    async def flush(self, db: Database, timezone: str | None = None) -> None:
+        async with db.unit_of_work() as session:
             if timezone is not None:
                 await session.execute(
                     update(Workspace)

@@ -51,7 +51,7 @@ async def seed_workspace(app: FastAPI, owner: User) -> None:
     s.session(welcome, "waiting_input", days_ago(ZONE, 2), ["start", "ask"])
     s.session(welcome, "completed", days_ago(ZONE, 10), ["start", "ask", "bye"])  # before
     s.session(survey, "errored", days_ago(ZONE, 3), ["q1"])
-    await s.flush(app, timezone=ZONE)
+    await s.flush(app.state.ctx.db, timezone=ZONE)
 
 
 async def test_every_kpi_and_series_value(app: FastAPI, client: AsyncClient) -> None:
@@ -152,7 +152,7 @@ async def test_utc_buckets_when_the_zone_is_utc(app: FastAPI, client: AsyncClien
     s.contact("Ana", "+573001110001")
     s.message("inbound", days_ago("UTC", 1, 23, 59, 59))
     s.message("inbound", days_ago("UTC", 0, 0, 0, 0))
-    await s.flush(app)
+    await s.flush(app.state.ctx.db)
     body = await overview(client, owner)
     assert [d["received"] for d in body["messages_per_day"]][-2:] == [1, 1]
 
@@ -210,7 +210,7 @@ async def test_days_follow_the_zone_across_a_dst_change(app: FastAPI, client: As
     ny = "America/New_York"
     for day, hh, mm in [(7, 23, 30), (8, 0, 30), (8, 23, 30), (9, 0, 30), (9, 23, 59)]:
         s.message("inbound", local(ny, date(2026, 3, day), hh, mm))
-    await s.flush(app, timezone=ny)
+    await s.flush(app.state.ctx.db, timezone=ny)
 
     now = local(ny, date(2026, 3, 10), 12)
     with travel(now - utcnow()):

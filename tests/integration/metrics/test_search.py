@@ -30,7 +30,7 @@ async def seed(app: FastAPI, user: User, prefix: str) -> dict[str, str]:
     conv = s.conversation(ana, "open", preview=f"{prefix} where is my parcel?")
     flow, _ = s.flow(f"{prefix} Welcome flow")
     broadcast = s.broadcast(f"{prefix} Black Friday offer")
-    await s.flush(app)
+    await s.flush(app.state.ctx.db)
     return {"contact": ana, "conversation": conv, "flow": flow, "broadcast": broadcast}
 
 
@@ -94,7 +94,7 @@ async def test_wildcards_are_literal_and_results_are_capped(
     s = Seeder(owner.workspace_id)
     for i in range(8):
         s.contact(f"Clone {i}", f"+57300000000{i}")
-    await s.flush(app)
+    await s.flush(app.state.ctx.db)
     assert len((await search(client, owner, "clone"))["contacts"]) == 5
     assert (await search(client, owner, "%%"))["contacts"] == []
     assert (await search(client, owner, "__"))["contacts"] == []

@@ -52,7 +52,8 @@ export function VolumeChart({ days }: { days: OverviewDay[] }) {
   const barW = Math.max(1.5, Math.min(14, (slot - 4) / 2));
   const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
   const labelEvery = Math.ceil(days.length / 8);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(max * f));
+  // Whole-number gridlines only: 10 gets 0, 5, 10 rather than 2.5 and 7.5.
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => max * f).filter((v) => Number.isInteger(v));
 
   return (
     <div>
