@@ -1,13 +1,15 @@
 """Local-day bucketing that works on SQLite and PostgreSQL, and the period a request covers.
 
 Timestamps are stored as naive UTC. PostgreSQL converts them with AT TIME ZONE (named zones,
-DST included). SQLite has no time zone database, so the period is cut into the spans where the
-zone's UTC offset is constant (one, or two or three around a DST change) and each span shifts
-by its own offset: a CASE with a handful of branches, still evaluated inside the GROUP BY.
+DST included). SQLite has no time zone database: rows group by their UTC hour and each hour
+maps to its local day in Python (whole-hour zones, DST included), or, for zones with a
+half-hour offset, the period is cut into the spans where the zone's UTC offset is constant and
+each span shifts by its own offset: a CASE with a few branches, evaluated inside the GROUP BY.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -77,20 +79,35 @@ def _sqlite_shift(column: Any, offset: timedelta) -> ColumnElement[Any]:
     return func.date(column, f"{minutes:+d} minutes")
 
 
-def local_day(column: Any, dialect: str, period: Period) -> ColumnElement[Any]:
-    """The local calendar day of a stored UTC timestamp, as a SQL expression to GROUP BY."""
+def day_bucket(
+    column: Any, dialect: str, period: Period
+) -> tuple[ColumnElement[Any], Callable[[Any], date]]:
+    """A SQL expression to GROUP BY, and how to turn each of its values into a local day.
+
+    PostgreSQL groups by the local date itself. On SQLite, when every UTC offset of the period
+    is a whole number of hours (nearly every zone), rows group by their UTC hour, a cheap
+    prefix of the stored text, and each of the few hundred hours maps to its local day here;
+    other zones (India's +05:30...) shift each span by its own offset in SQL.
+    """
     if dialect == "postgresql":
         # Literals, not bound parameters: the same expression appears in SELECT and GROUP BY.
         utc: ColumnElement[str] = literal_column("'UTC'")
         local: ColumnElement[str] = literal_column("'" + period.zone.key.replace("'", "") + "'")
-        return func.date(func.timezone(local, func.timezone(utc, column)))
+        return func.date(func.timezone(local, func.timezone(utc, column))), as_date
     spans = _offset_spans(period)
+    if all(offset.total_seconds() % 3600 == 0 for _, offset in spans):
+        zone = period.zone
+
+        def hour_to_day(value: Any) -> date:
+            return datetime.fromisoformat(f"{value}:00").replace(tzinfo=UTC).astimezone(zone).date()
+
+        return func.substr(column, 1, 13), hour_to_day
     if len(spans) == 1:
-        return _sqlite_shift(column, spans[0][1])
+        return _sqlite_shift(column, spans[0][1]), as_date
     # Each span ends where the next begins.
     whens = [(column < spans[i + 1][0], _sqlite_shift(column, offset))
              for i, (_, offset) in enumerate(spans[:-1])]  # fmt: skip
-    return case(*whens, else_=_sqlite_shift(column, spans[-1][1]))
+    return case(*whens, else_=_sqlite_shift(column, spans[-1][1])), as_date
 
 
 def as_date(value: Any) -> date:

@@ -20,7 +20,7 @@ from finnegans.db.models import (
     Message,
     Workspace,
 )
-from finnegans.metrics.days import Period, as_date, local_day
+from finnegans.metrics.days import Period, day_bucket
 
 
 def _like(text: str) -> str:
@@ -64,8 +64,11 @@ class MetricsRepository:
     async def messages_by_day(
         self, workspace_id: str, period: Period
     ) -> list[tuple[date, str, str, int]]:
-        """(local day, direction, status, count) for the period's messages."""
-        day = local_day(Message.created_at, self.dialect, period)
+        """(local day, direction, status, count) for the period's messages.
+
+        Several rows may share a day and a status (SQLite groups by hour): callers add them up.
+        """
+        day, to_date = day_bucket(Message.created_at, self.dialect, period)
         rows = await self.session.execute(
             select(day, Message.direction, Message.status, func.count())
             .where(
@@ -75,7 +78,7 @@ class MetricsRepository:
             )
             .group_by(day, Message.direction, Message.status)
         )
-        return [(as_date(d), direction, status, int(n)) for d, direction, status, n in rows.all()]
+        return [(to_date(d), direction, status, int(n)) for d, direction, status, n in rows.all()]
 
     async def sessions_by_flow(
         self, workspace_id: str, period: Period

@@ -218,3 +218,17 @@ async def test_days_follow_the_zone_across_a_dst_change(app: FastAPI, client: As
     days = {d["date"]: d["received"] for d in body["messages_per_day"]}
     assert body["end"] == "2026-03-10"
     assert [days[f"2026-03-{d:02d}"] for d in (6, 7, 8, 9, 10)] == [0, 1, 2, 2, 0]
+
+
+async def test_half_hour_zones_bucket_by_local_midnight(app: FastAPI, client: AsyncClient) -> None:
+    """India is UTC+05:30: local midnight is 18:30 UTC, not on an hour."""
+    owner = await register(client)
+    s = Seeder(owner.workspace_id)
+    s.contact("Ana", "+919800000001")
+    zone = "Asia/Kolkata"
+    s.message("inbound", days_ago(zone, 1, 23, 59, 59))
+    s.message("inbound", days_ago(zone, 0, 0, 0, 0))
+    s.message("inbound", days_ago(zone, 0, 0, 29, 0))
+    await s.flush(app.state.ctx.db, timezone=zone)
+    body = await overview(client, owner)
+    assert [d["received"] for d in body["messages_per_day"]][-2:] == [1, 2]
