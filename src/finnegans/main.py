@@ -35,6 +35,7 @@ from finnegans.kit.errors import install_error_handlers
 from finnegans.kit.logging import configure_logging, get_logger
 from finnegans.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from finnegans.kit.openapi import install_openapi
+from finnegans.metrics import endpoints as metrics_endpoints
 from finnegans.realtime import RealtimeHub
 from finnegans.system import endpoints as system_endpoints
 from finnegans.system.metrics import HttpMetricsMiddleware, metrics_endpoint
@@ -155,6 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(contact_catalog_endpoints.router)
     app.include_router(flow_endpoints.router)
     app.include_router(template_endpoints.router)
+    app.include_router(metrics_endpoints.router)
     app.mount("/socket.io", ctx.realtime.asgi_app)  # before the dashboard's catch-all route
     mount_dashboard(app)
     return app

@@ -1074,6 +1074,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overview
+         * @description KPIs and charts for the last `days` days (7, 14, 30 or 90) in the workspace's time zone.
+         */
+        get: operations["overview_api_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sandbox/accounts/{account_id}/customers": {
         parameters: {
             query?: never;
@@ -1122,6 +1142,26 @@ export interface paths {
         };
         /** Media */
         get: operations["media_api_sandbox_accounts__account_id__media__media_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search
+         * @description Flows, contacts, conversations and broadcasts matching `q` (at least 2 characters).
+         */
+        get: operations["search_api_search_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2175,12 +2215,51 @@ export interface components {
             /** Waid */
             waId: string;
         };
+        /** DayOut */
+        DayOut: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Received */
+            received: number;
+            /** Sent */
+            sent: number;
+        };
         /** DefinitionIn */
         DefinitionIn: {
             /** Definition */
             definition?: {
                 [key: string]: unknown;
             } | string | null;
+        };
+        /** DropOffNodeOut */
+        DropOffNodeOut: {
+            /** Label */
+            label: string;
+            /** Node Id */
+            node_id: string;
+            /** Reached */
+            reached: number;
+            /**
+             * Stopped
+             * @description sessions whose last node this is (all time)
+             */
+            stopped: number;
+            /** Type */
+            type: string | null;
+        };
+        /** DropOffOut */
+        DropOffOut: {
+            /** Flow Id */
+            flow_id: string;
+            /** Flow Name */
+            flow_name: string;
+            /** Nodes */
+            nodes: components["schemas"]["DropOffNodeOut"][];
+            /** Sessions */
+            sessions: number;
         };
         /** ErrorOut */
         ErrorOut: {
@@ -2346,6 +2425,31 @@ export interface components {
              * @enum {string}
              */
             type: "FOOTER";
+        };
+        /**
+         * FunnelOut
+         * @description Outbound messages of the period by the furthest status they reached.
+         */
+        FunnelOut: {
+            /**
+             * Delivered
+             * @description delivered or read
+             */
+            delivered: number;
+            /** Failed */
+            failed: number;
+            /**
+             * Pending
+             * @description not yet accepted by WhatsApp
+             */
+            pending: number;
+            /** Read */
+            read: number;
+            /**
+             * Sent
+             * @description accepted by WhatsApp: sent, delivered or read
+             */
+            sent: number;
         };
         /** HeaderIn */
         HeaderIn: {
@@ -2657,6 +2761,47 @@ export interface components {
             id: string;
             role: components["schemas"]["Role"];
         };
+        /** KpisOut */
+        KpisOut: {
+            /**
+             * Contacts New
+             * @description contacts created in the period
+             */
+            contacts_new: number;
+            /** Contacts Total */
+            contacts_total: number;
+            /** Conversations Open */
+            conversations_open: number;
+            /**
+             * Delivery Rate
+             * @description delivered-or-read / sent-or-better (failed included); null without any
+             */
+            delivery_rate: number | null;
+            /**
+             * Flow Completion Rate
+             * @description completed / started in the period
+             */
+            flow_completion_rate: number | null;
+            /** Flow Sessions Completed */
+            flow_sessions_completed: number;
+            /** Flow Sessions Started */
+            flow_sessions_started: number;
+            /**
+             * Messages Received
+             * @description inbound messages received in the period
+             */
+            messages_received: number;
+            /**
+             * Messages Sent
+             * @description outbound messages created in the period
+             */
+            messages_sent: number;
+            /**
+             * Read Rate
+             * @description read / delivered-or-better; null without any
+             */
+            read_rate: number | null;
+        };
         /** LastActivityCondition */
         LastActivityCondition: {
             /**
@@ -2895,6 +3040,30 @@ export interface components {
             /** Value */
             value: boolean;
         };
+        /** OverviewOut */
+        OverviewOut: {
+            /** Days */
+            days: number;
+            drop_off: components["schemas"]["DropOffOut"] | null;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            funnel: components["schemas"]["FunnelOut"];
+            kpis: components["schemas"]["KpisOut"];
+            /** Messages Per Day */
+            messages_per_day: components["schemas"]["DayOut"][];
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Timezone */
+            timezone: string;
+            /** Top Flows */
+            top_flows: components["schemas"]["TopFlowOut"][];
+        };
         /** ParameterOut */
         ParameterOut: {
             /**
@@ -3033,6 +3202,38 @@ export interface components {
              * @enum {string}
              */
             match: "all" | "any";
+        };
+        /** SearchHitOut */
+        SearchHitOut: {
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "flow" | "contact" | "conversation" | "broadcast";
+            /** Label */
+            label: string;
+            /**
+             * Path
+             * @description where the dashboard opens it
+             */
+            path: string;
+            /** Secondary */
+            secondary: string | null;
+        };
+        /** SearchOut */
+        SearchOut: {
+            /** Broadcasts */
+            broadcasts: components["schemas"]["SearchHitOut"][];
+            /** Contacts */
+            contacts: components["schemas"]["SearchHitOut"][];
+            /** Conversations */
+            conversations: components["schemas"]["SearchHitOut"][];
+            /** Flows */
+            flows: components["schemas"]["SearchHitOut"][];
+            /** Query */
+            query: string;
         };
         /** SegmentIn */
         SegmentIn: {
@@ -3442,6 +3643,19 @@ export interface components {
             items: components["schemas"]["TimelineItemOut"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** TopFlowOut */
+        TopFlowOut: {
+            /** Completed */
+            completed: number;
+            /** Completion Rate */
+            completion_rate: number;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Started */
+            started: number;
         };
         /**
          * TriggerIn
@@ -5815,6 +6029,39 @@ export interface operations {
             };
         };
     };
+    overview_api_overview_get: {
+        parameters: {
+            query?: {
+                days?: number;
+                /** @description drop-off for this flow, not the top one */
+                flow_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     list_customers_api_sandbox_accounts__account_id__customers_get: {
         parameters: {
             query?: never;
@@ -5971,6 +6218,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    search_api_search_get: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchOut"];
+                };
             };
             /** @description Invalid input */
             400: {

@@ -320,3 +320,15 @@ export type Timeline = Schemas["TimelineOut"];
 /** Client-side: the sort keys and orders of GET /api/contacts. */
 export type ContactSort = "updated" | "created" | "last_activity" | "name";
 export type SortOrder = "asc" | "desc";
+
+// ----- overview and global search (docs/api.md#overview) ------------------------------------
+
+export type OverviewPeriod = 7 | 14 | 30 | 90;
+export type Overview = Schemas["OverviewOut"];
+export type OverviewKpis = Schemas["KpisOut"];
+export type OverviewDay = Schemas["DayOut"];
+export type DeliveryFunnel = Schemas["FunnelOut"];
+export type TopFlow = Schemas["TopFlowOut"];
+export type FlowDropOff = Schemas["DropOffOut"];
+export type SearchResults = Schemas["SearchOut"];
+export type SearchHit = Schemas["SearchHitOut"];

@@ -49,6 +49,14 @@ class FlowSession(IdMixin, Base):
     __tablename__ = "flow_sessions"
     __table_args__ = (
         Index("ix_flow_sessions_contact_status", "workspace_id", "contact_id", "status"),
+        # Covers the Overview's sessions started per flow in a period, and how many completed.
+        Index(
+            "ix_flow_sessions_workspace_started",
+            "workspace_id",
+            "started_at",
+            "flow_id",
+            "status",
+        ),
     )
 
     workspace_id: Mapped[str] = workspace_fk()

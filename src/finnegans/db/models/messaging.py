@@ -29,6 +29,14 @@ class Message(IdMixin, Base):
     __table_args__ = (
         Index("ix_messages_contact_created", "workspace_id", "contact_id", "created_at"),
         Index("ix_messages_workspace_created", "workspace_id", "created_at"),
+        # Covers the Overview's per-day counts by direction and status: an index-only scan.
+        Index(
+            "ix_messages_workspace_created_direction_status",
+            "workspace_id",
+            "created_at",
+            "direction",
+            "status",
+        ),
     )
 
     workspace_id: Mapped[str] = mapped_column(

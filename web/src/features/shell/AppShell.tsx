@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { NavLink, Outlet, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import {
@@ -21,6 +21,7 @@ import { useSession } from "../auth/session";
 import { useQuery } from "@tanstack/react-query";
 import { inboxApi, inboxKeys } from "../inbox/api";
 import { UserMenu } from "./UserMenu";
+import { CommandPalette, SearchButton, useCommandPaletteShortcut } from "../search/CommandPalette";
 
 type NavKey = "overview" | "flows" | "inbox" | "simulator" | "contacts" | "broadcasts" | "settings";
 
@@ -39,6 +40,10 @@ export function AppShell() {
   const session = useSession();
   const location = useLocation();
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const openSearch = useCallback(() => setSearchOpen(true), []);
+  const closeSearch = useCallback(() => setSearchOpen(false), []);
+  useCommandPaletteShortcut(openSearch);
   // The inbox uses the whole content area (three panes, its own scrolling).
   const fullBleed = location.pathname === "/inbox" || location.pathname.startsWith("/inbox/");
 
@@ -176,6 +181,7 @@ export function AppShell() {
           </button>
           <Logo className="lg:hidden" />
           <div className="flex-1" />
+          <SearchButton onOpen={openSearch} />
           <LanguageSwitcher />
           <UserMenu />
         </header>
@@ -190,6 +196,7 @@ export function AppShell() {
           <Outlet />
         </main>
       </div>
+      <CommandPalette open={searchOpen} onClose={closeSearch} />
     </div>
   );
 }

@@ -1,0 +1,1 @@
+"""The Overview dashboard's figures and the dashboard's global search."""
