@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     # quiet this long (0: never; the agent resumes the bot by hand).
     inbox_return_to_bot_minutes: int = Field(default=0, ge=0, le=60 * 24 * 30)
     secure_cookies: bool | None = None
+    # Share of each number's send budget that broadcasts leave free for live conversations.
+    broadcast_reserved_share: float = Field(default=0.1, ge=0, lt=1)
+    # A recipient left `sending` by a dead process is resent only after this long without any
+    # status webhook about it (Meta echoes the recipient id, so a sent message shows up).
+    broadcast_sending_grace_seconds: float = Field(default=120, ge=0, le=24 * 3600)
 
     @field_validator("encryption_keys", "cors_origins", mode="before")
     @classmethod

@@ -13,6 +13,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from finnegans.broadcasts import tracking as broadcast_tracking
 from finnegans.contacts.repository import ContactRepository
 from finnegans.context import AppContext, StoredInbound
 from finnegans.db.models import Message, WebhookEvent, WhatsAppAccount
@@ -132,6 +133,9 @@ async def _store_inbound(
         session, Message(id=message_id, direction="inbound", status="delivered", **values)
     )
     await inbox_events.conversation_updated(session, conversation)
+    await broadcast_tracking.note_reply(
+        session, route.workspace_id, contact.id, values["created_at"]
+    )
     # The flow engine's turn, queued in this transaction so a crash cannot lose it.
     enqueue(
         session,
@@ -152,9 +156,12 @@ async def _apply_status(ctx: AppContext, session: AsyncSession, event: StatusEve
         "error_details": event.error_details,
     }
     found = await repo.apply_status(event.wamid, str(event.status), event.timestamp, **error)
+    route = await ctx.accounts.by_phone_number_id(event.phone_number_id)
+    if route is not None and event.biz_opaque_callback_data:
+        # A broadcast's send: its recipient moves forward too (found by the echoed id).
+        await broadcast_tracking.apply_status(session, route.workspace_id, event)
     if found:
         return
-    route = await ctx.accounts.by_phone_number_id(event.phone_number_id)
     if route is not None:
         # The send that produced this wamid has not been recorded yet: keep the status for it.
         repo.add_pending_status(

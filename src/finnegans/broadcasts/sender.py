@@ -1,0 +1,449 @@
+"""The broadcast runner: claims recipients in batches and sends them at the number's pace.
+
+Exactly-once, as far as Meta allows (it has no idempotency key):
+1. Claim: a batch of due `pending` recipients becomes `sending` (with `claimed_at`) and that
+   COMMITS before any Graph call. A crash after this point leaves them `sending`, never
+   `pending`, so a restarted runner does not blindly send them again.
+2. Send: outside any transaction, each through the shared per-number `SendBudget` at the
+   broadcast rate (budget minus BROADCAST_RESERVED_SHARE), with `biz_opaque_callback_data` =
+   the recipient id, which Meta echoes in every status webhook.
+3. Record: wamid, outbound message row and `sent` commit together; errors by class.
+Recipients still `sending` after a crash are settled by status webhooks (tracking.py finds
+them by the echoed recipient id); only after BROADCAST_SENDING_GRACE_SECONDS with no evidence
+are they sent again. Residual risk: Meta accepted the send and every status webhook for it is
+lost for longer than the grace period; the customer then gets the message twice.
+
+The runner is a task-queue task that works for a few seconds, then hands over to a fresh task
+(so one broadcast never holds a runner slot for long) and keeps a short lease by heartbeat, so
+a killed process's broadcast is picked up again within LEASE after restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from finnegans.broadcasts import audience as audiences
+from finnegans.broadcasts.content import empty_parameters, graph_payload
+from finnegans.broadcasts.events import progress
+from finnegans.broadcasts.repository import BroadcastRepository
+from finnegans.broadcasts.service import broadcast_rate, materialise, start_runner
+from finnegans.broadcasts.tracking import (
+    ECOSYSTEM_RETRY_AFTER,
+    MAX_ECOSYSTEM_RETRIES,
+    OPAQUE_PREFIX,
+)
+from finnegans.contacts.repository import ContactRepository, whatsapp_address
+from finnegans.context import AppContext
+from finnegans.db.models import (
+    Broadcast,
+    BroadcastRecipient,
+    Contact,
+    Conversation,
+    Task,
+    WhatsAppAccount,
+)
+from finnegans.flows.engine_types import ContactView
+from finnegans.inbox.outbox import preview_text
+from finnegans.inbox.repository import MessageRepository
+from finnegans.jobs.task_queue import TaskRef, enqueue, finish
+from finnegans.kit.clock import utcnow
+from finnegans.kit.logging import get_logger
+from finnegans.whatsapp.graph import (
+    ErrorKind,
+    GraphClient,
+    GraphError,
+    GraphUnreachable,
+    MessageValidationError,
+    SendOutcomeUnknown,
+    pair_rate_limit_backoff,
+)
+from finnegans.whatsapp.sandbox import EMULATOR_BASE_URL
+
+log = get_logger(__name__)
+
+LEASE = timedelta(seconds=20)
+SLICE_SECONDS = 4.0  # then hand over to a fresh runner task
+MAX_BATCH = 200
+MAX_ATTEMPTS = 8  # retryable errors (throughput, pair limit, 5xx, network) per recipient
+THROUGHPUT_BACKOFF = 1.0  # seconds the whole number pauses after a 130429
+PAUSED_FOR_CREDENTIALS = (
+    "The WhatsApp access token is invalid or expired (Meta error {code}): "
+    "update it in Settings, then resume the broadcast"
+)
+
+
+class Throttle:
+    """Per-number slow-down after 130429: halve the pace, then recover 10 % per clean batch."""
+
+    def __init__(self) -> None:
+        self.factor = 1.0
+        self.resume_at = 0.0
+
+    def slowed(self, rate: int) -> int:
+        return max(1, int(rate * self.factor))
+
+    def hit(self) -> None:
+        self.factor = max(0.1, self.factor / 2)
+        self.resume_at = time.monotonic() + THROUGHPUT_BACKOFF
+
+    def clean(self) -> None:
+        self.factor = min(1.0, self.factor * 1.1)
+
+
+_throttles: dict[str, Throttle] = {}
+
+
+def throttle_for(account_id: str) -> Throttle:
+    return _throttles.setdefault(account_id, Throttle())
+
+
+@dataclass
+class Outcome:
+    recipient_id: str
+    wamid: str | None = None
+    payload: dict[str, Any] | None = None
+    error_kind: str | None = None  # sent when None; else an ErrorKind value, "unknown", "skip"
+    code: int | None = None
+    reason: str | None = None
+
+
+@dataclass
+class Batch:
+    broadcast: Broadcast
+    account: WhatsAppAccount
+    rate: int
+    recipients: list[tuple[BroadcastRecipient, ContactView, datetime | None]] = field(
+        default_factory=list
+    )
+
+
+async def _heartbeat(session: AsyncSession, ref: TaskRef) -> bool:
+    """Extend this runner's lease; False when another runner took the task over."""
+    moved = await session.execute(
+        update(Task)
+        .where(Task.id == ref.id, Task.state == "running", Task.attempts == ref.attempts)
+        .values(locked_until=utcnow() + LEASE)
+    )
+    return bool(moved.rowcount)  # type: ignore[attr-defined]
+
+
+async def _hand_over(session: AsyncSession, ref: TaskRef, broadcast: Broadcast,
+                     due_at: datetime | None) -> None:  # fmt: skip
+    """Finish this task and queue the next runner in the same transaction: one chain only."""
+    await finish(session, ref.id)
+    start_runner(session, broadcast, due_at)
+
+
+async def _reconcile_stale(session: AsyncSession, broadcast_id: str, grace: timedelta) -> None:
+    """`sending` with no wamid long after the claim: no evidence Meta got it; send again."""
+    await session.execute(
+        update(BroadcastRecipient)
+        .where(BroadcastRecipient.broadcast_id == broadcast_id,
+               BroadcastRecipient.status == "sending", BroadcastRecipient.wamid.is_(None),
+               BroadcastRecipient.claimed_at < utcnow() - grace)
+        .values(status="pending", next_attempt_at=None,
+                error="resent: no sign of the earlier attempt after a restart")
+    )  # fmt: skip
+
+
+async def _next_due(session: AsyncSession, broadcast_id: str, grace: timedelta) -> datetime | None:
+    """When there may be work again (retries waiting, ambiguous sends); None when done."""
+    row = (await session.execute(
+        select(func.count().filter(BroadcastRecipient.status == "pending"),
+               func.min(BroadcastRecipient.next_attempt_at),
+               func.count().filter(BroadcastRecipient.status == "sending"),
+               func.min(BroadcastRecipient.claimed_at).filter(
+                   BroadcastRecipient.status == "sending"))
+        .where(BroadcastRecipient.broadcast_id == broadcast_id)
+    )).one()  # fmt: skip
+    pending, next_attempt, sending, oldest_claim = row
+    if not pending and not sending:
+        return None
+    candidates = [utcnow() + timedelta(seconds=0.5)]
+    if pending and next_attempt is not None:
+        candidates.append(next_attempt)
+    if sending and oldest_claim is not None:
+        candidates.append(oldest_claim + grace)
+    return max(min(candidates[1:], default=candidates[0]), candidates[0])
+
+
+async def claim(ctx: AppContext, ref: TaskRef) -> Batch | None:
+    """One transaction: heartbeat, start a due schedule, claim due recipients as `sending`."""
+    grace = timedelta(seconds=ctx.settings.broadcast_sending_grace_seconds)
+    async with ctx.db.unit_of_work() as session:
+        if not await _heartbeat(session, ref):
+            return None
+        broadcast = await BroadcastRepository(session).get(
+            ref.workspace_id, str(ref.payload.get("broadcast_id"))
+        )
+        if broadcast is None or broadcast.status not in ("running", "scheduled"):
+            await finish(session, ref.id, "cancelled")  # paused, cancelled or gone
+            return None
+        if broadcast.status == "scheduled":
+            await materialise(session, broadcast)
+        account = (await session.get(WhatsAppAccount, broadcast.whatsapp_account_id)
+                   if broadcast.whatsapp_account_id else None)  # fmt: skip
+        if account is None:
+            broadcast.status, broadcast.paused_reason = "paused", "The WhatsApp number is gone"
+            await finish(session, ref.id)
+            return None
+        throttle = throttle_for(account.id)
+        rate = throttle.slowed(broadcast_rate(account, ctx.settings.broadcast_reserved_share))
+        await _reconcile_stale(session, broadcast.id, grace)
+        now = utcnow()
+        query = (
+            select(BroadcastRecipient)
+            .where(BroadcastRecipient.broadcast_id == broadcast.id,
+                   BroadcastRecipient.status == "pending",
+                   (BroadcastRecipient.next_attempt_at.is_(None))
+                   | (BroadcastRecipient.next_attempt_at <= now))
+            .order_by(BroadcastRecipient.id)
+            .limit(max(1, min(MAX_BATCH, rate)))
+        )  # fmt: skip
+        if not ctx.db.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        claimed = list((await session.execute(query)).scalars())
+        if not claimed:
+            due = await _next_due(session, broadcast.id, grace)
+            if due is None:
+                broadcast.status, broadcast.completed_at = "completed", utcnow()
+                await finish(session, ref.id)
+                progress(session, broadcast)
+            else:
+                await _hand_over(session, ref, broadcast, due)
+            return None
+        for recipient in claimed:
+            recipient.status, recipient.claimed_at = "sending", now
+            recipient.attempts += 1
+        batch = Batch(broadcast, account, rate)
+        contact_ids = [r.contact_id for r in claimed]
+        contacts = {c.id: c for c in (await session.execute(
+            select(Contact).where(Contact.id.in_(contact_ids)))).scalars()}  # fmt: skip
+        found = await session.execute(
+            select(Conversation.contact_id, Conversation.window_expires_at).where(
+                Conversation.contact_id.in_(contact_ids)
+            )
+        )
+        windows: dict[str, datetime | None] = {str(c): w for c, w in found}
+        tags = await ContactRepository(session).tags_of(contact_ids)
+        for recipient in claimed:
+            contact = contacts[recipient.contact_id]
+            view = ContactView(
+                id=contact.id, address=whatsapp_address(contact), name=contact.name,
+                phone=contact.phone, wa_id=contact.wa_id,
+                attributes=dict(contact.attributes or {}), tags=tuple(tags[contact.id]),
+            )  # fmt: skip
+            batch.recipients.append((recipient, view, windows.get(contact.id)))
+        return batch
+
+
+def _client(ctx: AppContext, account: WhatsAppAccount, rate: int) -> GraphClient:
+    """No client-side retries: the runner handles every error class itself (pacing, backoff)."""
+    if not account.phone_number_id or not account.access_token_encrypted:
+        raise ValueError("the account needs a phone number ID and an access token")
+    in_sandbox = account.sandbox and ctx.sandbox.graph_http is not None
+    return GraphClient(
+        access_token=ctx.secrets.decrypt(account.access_token_encrypted),
+        phone_number_id=account.phone_number_id, waba_id=account.waba_id,
+        api_version=ctx.settings.graph_api_version,
+        base_url=EMULATOR_BASE_URL if in_sandbox else ctx.settings.graph_api_url,
+        http_client=ctx.sandbox.graph_http if in_sandbox else None,
+        retry_attempts=1, send_budget=ctx.send_budget, send_rate_per_second=rate,
+        # Its own key: the broadcast share of the number's budget (live traffic keeps the rest).
+        budget_key=f"broadcast:{account.id}",
+    )  # fmt: skip
+
+
+async def _send_one(
+    ctx: AppContext, graph: GraphClient | None, batch: Batch,
+    item: tuple[BroadcastRecipient, ContactView, datetime | None],
+) -> Outcome:  # fmt: skip
+    recipient, view, window_end = item
+    content = batch.broadcast.content
+    outcome = Outcome(recipient.id)
+    needs_window = content.get("kind") == "text"
+    reason = audiences.skip_reason(False, bool(view.address), window_end, needs_window, utcnow())
+    if reason is not None:
+        outcome.error_kind, outcome.reason = "skip", reason
+        return outcome
+    try:
+        payload = graph_payload(content, view)
+    except MessageValidationError as exc:
+        outcome.error_kind, outcome.reason = ErrorKind.TERMINAL.value, str(exc)
+        return outcome
+    if payload is None:  # a flow broadcast: pace the flow starts, the outbox sends
+        await ctx.send_budget.acquire(f"broadcast:{batch.account.id}", batch.rate)
+        return outcome
+    if empty := empty_parameters(payload):
+        outcome.error_kind = ErrorKind.TERMINAL.value
+        outcome.reason = f"template parameters rendered empty for this contact: {', '.join(empty)}"
+        return outcome
+    payload["biz_opaque_callback_data"] = OPAQUE_PREFIX + recipient.id
+    outcome.payload = payload
+    assert graph is not None  # noqa: S101 - built for every non-flow batch
+    try:
+        outcome.wamid = (await graph.send(payload)).wamid
+    except GraphError as exc:
+        outcome.error_kind, outcome.code = exc.kind.value, exc.code
+        outcome.reason = exc.title or exc.message
+        if exc.details:
+            outcome.reason += f" — {exc.details}"
+    except SendOutcomeUnknown as exc:
+        outcome.error_kind, outcome.reason = "unknown", str(exc)
+    except GraphUnreachable as exc:
+        outcome.error_kind, outcome.reason = ErrorKind.RETRYABLE.value, str(exc)
+    return outcome
+
+
+async def send(ctx: AppContext, batch: Batch) -> list[Outcome]:
+    throttle = throttle_for(batch.account.id)
+    wait = throttle.resume_at - time.monotonic()
+    if wait > 0:
+        await asyncio.sleep(wait)
+    if batch.broadcast.content.get("kind") == "flow":
+        return list(await asyncio.gather(*(_send_one(ctx, None, batch, item)
+                                           for item in batch.recipients)))  # fmt: skip
+    try:
+        graph = _client(ctx, batch.account, batch.rate)
+    except ValueError as exc:
+        return [Outcome(r.id, error_kind=ErrorKind.TOKEN_INVALID.value, reason=str(exc))
+                for r, _, _ in batch.recipients]  # fmt: skip
+    async with graph:
+        # Concurrent calls, each waiting for its slot in the budget: the pace is the budget's.
+        outcomes = await asyncio.gather(*(_send_one(ctx, graph, batch, item)
+                                          for item in batch.recipients))  # fmt: skip
+    if any(o.code == 130429 for o in outcomes):
+        throttle.hit()
+        log.warning("broadcast_throughput_limited", account_id=batch.account.id,
+                    factor=throttle.factor)  # fmt: skip
+    else:
+        throttle.clean()
+    return list(outcomes)
+
+
+def _retry(recipient: BroadcastRecipient, outcome: Outcome, delay: float, now: datetime) -> None:
+    if recipient.attempts >= MAX_ATTEMPTS:
+        _fail(recipient, outcome, now, suffix=f" (gave up after {recipient.attempts} attempts)")
+        return
+    recipient.status = "pending"
+    recipient.next_attempt_at = now + timedelta(seconds=delay)
+    recipient.error_code, recipient.error = outcome.code, f"retrying: {outcome.reason}"[:2000]
+
+
+def _fail(recipient: BroadcastRecipient, outcome: Outcome, now: datetime, suffix: str = "") -> None:
+    recipient.status, recipient.status_updated_at = "failed", now
+    recipient.error_code = outcome.code
+    recipient.error = f"{outcome.reason or 'send failed'}{suffix}"[:2000]
+
+
+async def _record_sent(session: AsyncSession, batch: Batch, sent: list[Outcome],
+                       now: datetime) -> None:  # fmt: skip
+    by_id = {r.id: (r, view) for r, view, _ in batch.recipients}
+    messages = MessageRepository(session)
+    for outcome in sent:
+        recipient, view = by_id[outcome.recipient_id]
+        if outcome.payload is None:  # flow start: the flow's own messages are tracked there
+            enqueue(session, workspace_id=batch.broadcast.workspace_id, kind="trigger",
+                    contact_id=recipient.contact_id,
+                    payload={"flow_id": batch.broadcast.content.get("flow_id"),
+                             "message": batch.broadcast.content.get("message"),
+                             "variables": {"source": "broadcast",
+                                           "broadcast_id": batch.broadcast.id,
+                                           "broadcast_title": batch.broadcast.title}})  # fmt: skip
+        else:
+            recipient.message_id = await messages.insert_outbound({
+                "workspace_id": batch.broadcast.workspace_id, "contact_id": view.id,
+                "whatsapp_account_id": batch.account.id, "broadcast_id": batch.broadcast.id,
+                "type": str(outcome.payload.get("type")), "text": preview_text(outcome.payload),
+                "payload": {"graph": outcome.payload, "broadcast_recipient_id": recipient.id},
+                "wamid": outcome.wamid, "status": "sent", "created_at": now, "sent_at": now,
+                "status_updated_at": now,
+            })  # fmt: skip
+            recipient.wamid = recipient.wamid or outcome.wamid
+        recipient.sent_at = recipient.sent_at or now
+        recipient.error_code, recipient.error = None, None
+        if recipient.status in ("pending", "sending"):  # a fast webhook may have moved it on
+            recipient.status, recipient.status_updated_at = "sent", now
+
+
+async def record(ctx: AppContext, ref: TaskRef, batch: Batch, outcomes: list[Outcome]) -> bool:
+    """Store every outcome (always, even if this runner lost its task); True to keep going."""
+    now = utcnow()
+    token_error: Outcome | None = None
+    async with ctx.db.unit_of_work() as session:
+        ids = [o.recipient_id for o in outcomes]
+        # Re-read: status webhooks may have moved these rows while the batch was in flight.
+        found = await session.execute(
+            select(BroadcastRecipient).where(BroadcastRecipient.id.in_(ids))
+        )
+        rows = {r.id: r for r in found.scalars()}
+        batch.recipients = [(rows[r.id], v, w) for r, v, w in batch.recipients if r.id in rows]
+        sent = [o for o in outcomes if o.error_kind is None and o.recipient_id in rows]
+        await _record_sent(session, batch, sent, now)
+        for outcome in outcomes:
+            recipient = rows.get(outcome.recipient_id)
+            if recipient is None or outcome.error_kind is None:
+                continue
+            if recipient.status != "sending":
+                continue  # settled meanwhile (a webhook, a cancel)
+            kind = outcome.error_kind
+            if kind == "skip":
+                recipient.status, recipient.error = "skipped", outcome.reason
+                recipient.status_updated_at = now
+            elif kind == "unknown":
+                recipient.error = f"outcome unknown, waiting for Meta's status: {outcome.reason}"
+            elif kind == ErrorKind.TOKEN_INVALID.value:
+                token_error = token_error or outcome
+                recipient.status, recipient.attempts = "pending", max(0, recipient.attempts - 1)
+            elif kind == ErrorKind.PER_RECIPIENT.value:  # 131056: only this customer waits
+                _retry(recipient, outcome, pair_rate_limit_backoff(recipient.attempts), now)
+            elif kind in (ErrorKind.RATE_LIMITED.value, ErrorKind.RETRYABLE.value):
+                _retry(recipient, outcome, THROUGHPUT_BACKOFF * recipient.attempts, now)
+            elif outcome.code == 131049 and recipient.attempts <= MAX_ECOSYSTEM_RETRIES:
+                _retry(recipient, outcome, ECOSYSTEM_RETRY_AFTER.total_seconds(), now)
+            else:
+                _fail(recipient, outcome, now)
+        broadcast = await session.get(Broadcast, batch.broadcast.id)
+        owner = await _heartbeat(session, ref)
+        if broadcast is None:
+            return False
+        if token_error is not None and broadcast.status == "running":
+            broadcast.status = "paused"
+            broadcast.paused_reason = PAUSED_FOR_CREDENTIALS.format(code=token_error.code or "190")
+            account = await session.get(WhatsAppAccount, batch.account.id)
+            if account is not None:
+                account.needs_reconnection = True
+        progress(session, broadcast)
+        if not owner:
+            return False
+        if broadcast.status != "running":
+            await finish(session, ref.id)
+            return False
+        return True
+
+
+async def run(ctx: AppContext, ref: TaskRef) -> None:
+    """Task handler for `broadcast`: batches for up to SLICE_SECONDS, then a fresh task."""
+    started = time.monotonic()
+    while True:
+        batch = await claim(ctx, ref)
+        if batch is None:
+            return
+        outcomes = await send(ctx, batch)
+        if not await record(ctx, ref, batch, outcomes):
+            if any(o.error_kind == ErrorKind.TOKEN_INVALID.value for o in outcomes):
+                ctx.accounts.invalidate()
+            return
+        if time.monotonic() - started > SLICE_SECONDS:
+            async with ctx.db.unit_of_work() as session:
+                broadcast = await session.get(Broadcast, batch.broadcast.id)
+                if broadcast is not None and await _heartbeat(session, ref):
+                    await _hand_over(session, ref, broadcast, None)
+            return
