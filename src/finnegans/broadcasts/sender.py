@@ -402,8 +402,10 @@ async def record(ctx: AppContext, ref: TaskRef, batch: Batch, outcomes: list[Out
             elif kind == ErrorKind.TOKEN_INVALID.value:
                 token_error = token_error or outcome
                 recipient.status, recipient.attempts = "pending", max(0, recipient.attempts - 1)
-            elif kind == ErrorKind.PER_RECIPIENT.value:  # 131056: only this customer waits
-                _retry(recipient, outcome, pair_rate_limit_backoff(recipient.attempts), now)
+            elif kind == ErrorKind.PER_RECIPIENT.value:
+                # 131056: only this customer waits, 4^X s for X = 0, 1, 2… (Meta's advice).
+                delay = pair_rate_limit_backoff(recipient.attempts - 1)
+                _retry(recipient, outcome, delay, now)
             elif kind in (ErrorKind.RATE_LIMITED.value, ErrorKind.RETRYABLE.value):
                 _retry(recipient, outcome, THROUGHPUT_BACKOFF * recipient.attempts, now)
             elif outcome.code == 131049 and recipient.attempts <= MAX_ECOSYSTEM_RETRIES:
