@@ -21,6 +21,7 @@ a killed process's broadcast is picked up again within LEASE after restart.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -71,6 +72,7 @@ log = get_logger(__name__)
 LEASE = timedelta(seconds=20)
 SLICE_SECONDS = 4.0  # then hand over to a fresh runner task
 MAX_BATCH = 200
+BATCH_SECONDS = 0.25  # a batch is about this much sending: a pause takes effect that fast
 MAX_ATTEMPTS = 8  # retryable errors (throughput, pair limit, 5xx, network) per recipient
 THROUGHPUT_BACKOFF = 1.0  # seconds the whole number pauses after a 130429
 PAUSED_FOR_CREDENTIALS = (
@@ -80,11 +82,26 @@ PAUSED_FOR_CREDENTIALS = (
 
 
 class Throttle:
-    """Per-number slow-down after 130429: halve the pace, then recover 10 % per clean batch."""
+    """Per-number pacing: even spacing, and a slow-down after 130429 (halve the pace, then
+    recover 10 % per clean batch).
+
+    The shared SendBudget caps any 1-second window at the rate, but lets a whole second's
+    worth go at once; a burst of requests reaches Meta in a slightly different order and
+    spacing than it left, and the next burst a second later can then overlap it in Meta's
+    window (130429). Spacing the sends 1/rate apart leaves that jitter a whole interval.
+    """
 
     def __init__(self) -> None:
         self.factor = 1.0
         self.resume_at = 0.0
+        self._next_slot = 0.0
+
+    def spacing(self, rate: int) -> float:
+        """Reserve the next evenly spaced slot; the seconds to wait for it."""
+        now = time.monotonic()
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + 1.0 / rate
+        return slot - now
 
     def slowed(self, rate: int) -> int:
         return max(1, int(rate * self.factor))
@@ -98,6 +115,10 @@ class Throttle:
 
 
 _throttles: dict[str, Throttle] = {}
+
+
+def batch_size(rate: int) -> int:
+    return max(1, min(MAX_BATCH, math.ceil(rate * BATCH_SECONDS)))
 
 
 def throttle_for(account_id: str) -> Throttle:
@@ -139,6 +160,16 @@ async def _hand_over(session: AsyncSession, ref: TaskRef, broadcast: Broadcast,
     """Finish this task and queue the next runner in the same transaction: one chain only."""
     await finish(session, ref.id)
     start_runner(session, broadcast, due_at)
+
+
+async def _move(session: AsyncSession, broadcast: Broadcast, from_status: str,
+                **values: Any) -> None:  # fmt: skip
+    """Change the broadcast only if nobody else did meanwhile (a user's pause or cancel)."""
+    await session.execute(
+        update(Broadcast).where(Broadcast.id == broadcast.id, Broadcast.status == from_status)
+        .values(**values, updated_at=utcnow())
+    )  # fmt: skip
+    await session.refresh(broadcast)
 
 
 async def _reconcile_stale(session: AsyncSession, broadcast_id: str, grace: timedelta) -> None:
@@ -205,7 +236,7 @@ async def claim(ctx: AppContext, ref: TaskRef) -> Batch | None:
                    (BroadcastRecipient.next_attempt_at.is_(None))
                    | (BroadcastRecipient.next_attempt_at <= now))
             .order_by(BroadcastRecipient.id)
-            .limit(max(1, min(MAX_BATCH, rate)))
+            .limit(batch_size(rate))
         )  # fmt: skip
         if not ctx.db.is_sqlite:
             query = query.with_for_update(skip_locked=True)
@@ -213,7 +244,8 @@ async def claim(ctx: AppContext, ref: TaskRef) -> Batch | None:
         if not claimed:
             due = await _next_due(session, broadcast.id, grace)
             if due is None:
-                broadcast.status, broadcast.completed_at = "completed", utcnow()
+                await _move(session, broadcast, "running", status="completed",
+                            completed_at=utcnow())  # fmt: skip
                 await finish(session, ref.id)
                 progress(session, broadcast)
             else:
@@ -278,6 +310,9 @@ async def _send_one(
     except MessageValidationError as exc:
         outcome.error_kind, outcome.reason = ErrorKind.TERMINAL.value, str(exc)
         return outcome
+    wait = throttle_for(batch.account.id).spacing(batch.rate)
+    if wait > 0:
+        await asyncio.sleep(wait)
     if payload is None:  # a flow broadcast: pace the flow starts, the outbox sends
         await ctx.send_budget.acquire(f"broadcast:{batch.account.id}", batch.rate)
         return outcome
@@ -328,97 +363,100 @@ async def send(ctx: AppContext, batch: Batch) -> list[Outcome]:
     return list(outcomes)
 
 
-def _retry(recipient: BroadcastRecipient, outcome: Outcome, delay: float, now: datetime) -> None:
-    if recipient.attempts >= MAX_ATTEMPTS:
-        _fail(recipient, outcome, now, suffix=f" (gave up after {recipient.attempts} attempts)")
-        return
-    recipient.status = "pending"
-    recipient.next_attempt_at = now + timedelta(seconds=delay)
-    recipient.error_code, recipient.error = outcome.code, f"retrying: {outcome.reason}"[:2000]
+def _retry(attempts: int, outcome: Outcome, delay: float, now: datetime) -> dict[str, Any]:
+    if attempts >= MAX_ATTEMPTS:
+        return _fail(outcome, now, suffix=f" (gave up after {attempts} attempts)")
+    return {"status": "pending", "next_attempt_at": now + timedelta(seconds=delay),
+            "error_code": outcome.code, "error": f"retrying: {outcome.reason}"[:2000]}  # fmt: skip
 
 
-def _fail(recipient: BroadcastRecipient, outcome: Outcome, now: datetime, suffix: str = "") -> None:
-    recipient.status, recipient.status_updated_at = "failed", now
-    recipient.error_code = outcome.code
-    recipient.error = f"{outcome.reason or 'send failed'}{suffix}"[:2000]
+def _fail(outcome: Outcome, now: datetime, suffix: str = "") -> dict[str, Any]:
+    return {"status": "failed", "status_updated_at": now, "error_code": outcome.code,
+            "error": f"{outcome.reason or 'send failed'}{suffix}"[:2000]}  # fmt: skip
 
 
-async def _record_sent(session: AsyncSession, batch: Batch, sent: list[Outcome],
+def _settle(outcome: Outcome, attempts: int, now: datetime) -> dict[str, Any] | None:
+    """The new values for a recipient whose send did not go out (None: leave it)."""
+    kind = outcome.error_kind
+    if kind == "skip":
+        return {"status": "skipped", "error": outcome.reason, "status_updated_at": now}
+    if kind == "unknown":
+        # Stays `sending`: Meta's status webhooks (or the grace period) settle it.
+        return {"error": f"outcome unknown, waiting for Meta's status: {outcome.reason}"}
+    if kind == ErrorKind.TOKEN_INVALID.value:
+        return {"status": "pending", "attempts": max(0, attempts - 1)}
+    if kind == ErrorKind.PER_RECIPIENT.value:
+        # 131056: only this customer waits, 4^X s for X = 0, 1, 2… (Meta's advice).
+        return _retry(attempts, outcome, pair_rate_limit_backoff(attempts - 1), now)
+    if kind in (ErrorKind.RATE_LIMITED.value, ErrorKind.RETRYABLE.value):
+        return _retry(attempts, outcome, THROUGHPUT_BACKOFF * attempts, now)
+    if outcome.code == 131049 and attempts <= MAX_ECOSYSTEM_RETRIES:
+        return _retry(attempts, outcome, ECOSYSTEM_RETRY_AFTER.total_seconds(), now)
+    return _fail(outcome, now)
+
+
+async def _record_sent(session: AsyncSession, batch: Batch, outcome: Outcome,
                        now: datetime) -> None:  # fmt: skip
-    by_id = {r.id: (r, view) for r, view, _ in batch.recipients}
-    messages = MessageRepository(session)
-    for outcome in sent:
-        recipient, view = by_id[outcome.recipient_id]
-        if outcome.payload is None:  # flow start: the flow's own messages are tracked there
-            enqueue(session, workspace_id=batch.broadcast.workspace_id, kind="trigger",
-                    contact_id=recipient.contact_id,
-                    payload={"flow_id": batch.broadcast.content.get("flow_id"),
-                             "message": batch.broadcast.content.get("message"),
-                             "variables": {"source": "broadcast",
-                                           "broadcast_id": batch.broadcast.id,
-                                           "broadcast_title": batch.broadcast.title}})  # fmt: skip
-        else:
-            recipient.message_id = await messages.insert_outbound({
-                "workspace_id": batch.broadcast.workspace_id, "contact_id": view.id,
-                "whatsapp_account_id": batch.account.id, "broadcast_id": batch.broadcast.id,
-                "type": str(outcome.payload.get("type")), "text": preview_text(outcome.payload),
-                "payload": {"graph": outcome.payload, "broadcast_recipient_id": recipient.id},
-                "wamid": outcome.wamid, "status": "sent", "created_at": now, "sent_at": now,
-                "status_updated_at": now,
-            })  # fmt: skip
-            recipient.wamid = recipient.wamid or outcome.wamid
-        recipient.sent_at = recipient.sent_at or now
-        recipient.error_code, recipient.error = None, None
-        if recipient.status in ("pending", "sending"):  # a fast webhook may have moved it on
-            recipient.status, recipient.status_updated_at = "sent", now
+    recipient, view = next((r, v) for r, v, _ in batch.recipients if r.id == outcome.recipient_id)
+    table = BroadcastRecipient
+    mine = table.id == recipient.id
+    values: dict[str, Any] = {"sent_at": func.coalesce(table.sent_at, now)}
+    if outcome.payload is None:  # flow start: the flow's own messages are tracked there
+        enqueue(session, workspace_id=batch.broadcast.workspace_id, kind="trigger",
+                contact_id=recipient.contact_id,
+                payload={"flow_id": batch.broadcast.content.get("flow_id"),
+                         "message": batch.broadcast.content.get("message"),
+                         "variables": {"source": "broadcast", "broadcast_id": batch.broadcast.id,
+                                       "broadcast_title": batch.broadcast.title}})  # fmt: skip
+    else:
+        values["message_id"] = await MessageRepository(session).insert_outbound({
+            "workspace_id": batch.broadcast.workspace_id, "contact_id": view.id,
+            "whatsapp_account_id": batch.account.id, "broadcast_id": batch.broadcast.id,
+            "type": str(outcome.payload.get("type")), "text": preview_text(outcome.payload),
+            "payload": {"graph": outcome.payload, "broadcast_recipient_id": recipient.id},
+            "wamid": outcome.wamid, "status": "sent", "created_at": now, "sent_at": now,
+            "status_updated_at": now,
+        })  # fmt: skip
+        values["wamid"] = func.coalesce(table.wamid, outcome.wamid)
+    await session.execute(update(table).where(mine).values(**values))
+    # Conditional in SQL: a status webhook may have committed `delivered`/`read` meanwhile.
+    await session.execute(
+        update(table).where(mine, table.status.in_(("pending", "sending")))
+        .values(status="sent", status_updated_at=now, error_code=None, error=None)
+    )  # fmt: skip
 
 
 async def record(ctx: AppContext, ref: TaskRef, batch: Batch, outcomes: list[Outcome]) -> bool:
-    """Store every outcome (always, even if this runner lost its task); True to keep going."""
+    """Store every outcome (always, even if this runner lost its task); True to keep going.
+
+    Every status change is a conditional UPDATE, never a write-back of rows read earlier: status
+    webhooks and a cancel commit concurrently (PostgreSQL) and must never be overwritten.
+    """
     now = utcnow()
     token_error: Outcome | None = None
+    attempts = {r.id: r.attempts for r, _, _ in batch.recipients}
+    table = BroadcastRecipient
     async with ctx.db.unit_of_work() as session:
-        ids = [o.recipient_id for o in outcomes]
-        # Re-read: status webhooks may have moved these rows while the batch was in flight.
-        found = await session.execute(
-            select(BroadcastRecipient).where(BroadcastRecipient.id.in_(ids))
-        )
-        rows = {r.id: r for r in found.scalars()}
-        batch.recipients = [(rows[r.id], v, w) for r, v, w in batch.recipients if r.id in rows]
-        sent = [o for o in outcomes if o.error_kind is None and o.recipient_id in rows]
-        await _record_sent(session, batch, sent, now)
         for outcome in outcomes:
-            recipient = rows.get(outcome.recipient_id)
-            if recipient is None or outcome.error_kind is None:
+            if outcome.error_kind is None:
+                await _record_sent(session, batch, outcome, now)
                 continue
-            if recipient.status != "sending":
-                continue  # settled meanwhile (a webhook, a cancel)
-            kind = outcome.error_kind
-            if kind == "skip":
-                recipient.status, recipient.error = "skipped", outcome.reason
-                recipient.status_updated_at = now
-            elif kind == "unknown":
-                recipient.error = f"outcome unknown, waiting for Meta's status: {outcome.reason}"
-            elif kind == ErrorKind.TOKEN_INVALID.value:
+            if outcome.error_kind == ErrorKind.TOKEN_INVALID.value:
                 token_error = token_error or outcome
-                recipient.status, recipient.attempts = "pending", max(0, recipient.attempts - 1)
-            elif kind == ErrorKind.PER_RECIPIENT.value:
-                # 131056: only this customer waits, 4^X s for X = 0, 1, 2… (Meta's advice).
-                delay = pair_rate_limit_backoff(recipient.attempts - 1)
-                _retry(recipient, outcome, delay, now)
-            elif kind in (ErrorKind.RATE_LIMITED.value, ErrorKind.RETRYABLE.value):
-                _retry(recipient, outcome, THROUGHPUT_BACKOFF * recipient.attempts, now)
-            elif outcome.code == 131049 and recipient.attempts <= MAX_ECOSYSTEM_RETRIES:
-                _retry(recipient, outcome, ECOSYSTEM_RETRY_AFTER.total_seconds(), now)
-            else:
-                _fail(recipient, outcome, now)
+            values = _settle(outcome, attempts[outcome.recipient_id], now)
+            if values:
+                await session.execute(
+                    update(table)
+                    .where(table.id == outcome.recipient_id, table.status == "sending")
+                    .values(**values)
+                )
         broadcast = await session.get(Broadcast, batch.broadcast.id)
         owner = await _heartbeat(session, ref)
         if broadcast is None:
             return False
-        if token_error is not None and broadcast.status == "running":
-            broadcast.status = "paused"
-            broadcast.paused_reason = PAUSED_FOR_CREDENTIALS.format(code=token_error.code or "190")
+        if token_error is not None:
+            reason = PAUSED_FOR_CREDENTIALS.format(code=token_error.code or "190")
+            await _move(session, broadcast, "running", status="paused", paused_reason=reason)
             account = await session.get(WhatsAppAccount, batch.account.id)
             if account is not None:
                 account.needs_reconnection = True

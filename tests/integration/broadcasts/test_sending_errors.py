@@ -139,9 +139,11 @@ async def test_pause_resume_and_cancel_at_any_time(client: AsyncClient, app: Fas
     paused = await ws.post(f"/api/broadcasts/{broadcast_id}/pause")
     assert paused["status"] == "paused" and paused["paused_reason"] == "Paused by a user"
     settled = await ws.wait(broadcast_id, ("paused",))
-    await asyncio.sleep(0.3)
+    while settled["counts"]["sending"]:  # the batch in flight is recorded, then it stops
+        await asyncio.sleep(0.05)
+        settled = await ws.get(f"/api/broadcasts/{broadcast_id}")
     sent_while_paused = len(ws.outbound())
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.5)
     assert len(ws.outbound()) == sent_while_paused < 40
     assert settled["counts"]["pending"] > 0
     await ws.post(f"/api/broadcasts/{broadcast_id}/resume")
