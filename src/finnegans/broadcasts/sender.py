@@ -69,7 +69,7 @@ from finnegans.whatsapp.sandbox import EMULATOR_BASE_URL
 
 log = get_logger(__name__)
 
-LEASE = timedelta(seconds=20)
+LEASE = timedelta(seconds=10)  # a killed runner is picked up again this soon
 SLICE_SECONDS = 4.0  # then hand over to a fresh runner task
 MAX_BATCH = 200
 BATCH_SECONDS = 0.25  # a batch is about this much sending: a pause takes effect that fast
