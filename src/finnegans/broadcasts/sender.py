@@ -25,9 +25,10 @@ import math
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+import httpx
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.broadcasts import audience as audiences
@@ -42,12 +43,16 @@ from finnegans.broadcasts.tracking import (
 )
 from finnegans.contacts.repository import ContactRepository, whatsapp_address
 from finnegans.context import AppContext
+from finnegans.db.base import new_id
 from finnegans.db.models import (
     Broadcast,
     BroadcastRecipient,
     Contact,
     Conversation,
+    Message,
+    PendingStatus,
     Task,
+    WebhookEvent,
     WhatsAppAccount,
 )
 from finnegans.flows.engine_types import ContactView
@@ -71,10 +76,15 @@ log = get_logger(__name__)
 
 LEASE = timedelta(seconds=10)  # a killed runner is picked up again this soon
 SLICE_SECONDS = 4.0  # then hand over to a fresh runner task
+LANES = 3  # batches in flight per runner (one sends while others claim or record)
 MAX_BATCH = 200
 BATCH_SECONDS = 0.25  # a batch is about this much sending: a pause takes effect that fast
 MAX_ATTEMPTS = 8  # retryable errors (throughput, pair limit, 5xx, network) per recipient
 THROUGHPUT_BACKOFF = 1.0  # seconds the whole number pauses after a 130429
+# Pace a little under the rate: requests reach Meta with some jitter (event-loop stalls,
+# network), and Meta counts arrivals in its own 1-second window. Measured against the emulator
+# at exactly 80/s, a 0 % margin earned 130429s; 2 % paces an 80/s number at 78.4/s.
+JITTER_HEADROOM = 0.98
 PAUSED_FOR_CREDENTIALS = (
     "The WhatsApp access token is invalid or expired (Meta error {code}): "
     "update it in Settings, then resume the broadcast"
@@ -82,8 +92,8 @@ PAUSED_FOR_CREDENTIALS = (
 
 
 class Throttle:
-    """Per-number pacing: even spacing, and a slow-down after 130429 (halve the pace, then
-    recover 10 % per clean batch).
+    """Per-number pacing: even spacing, and a slow-down after 130429 (20 % slower, then
+    5 % faster per clean batch, back up to the rate).
 
     The shared SendBudget caps any 1-second window at the rate, but lets a whole second's
     worth go at once; a burst of requests reaches Meta in a slightly different order and
@@ -100,21 +110,23 @@ class Throttle:
         """Reserve the next evenly spaced slot; the seconds to wait for it."""
         now = time.monotonic()
         slot = max(now, self._next_slot)
-        self._next_slot = slot + 1.0 / rate
+        self._next_slot = slot + 1.0 / (rate * JITTER_HEADROOM)
         return slot - now
 
     def slowed(self, rate: int) -> int:
         return max(1, int(rate * self.factor))
 
     def hit(self) -> None:
-        self.factor = max(0.1, self.factor / 2)
+        self.factor = max(0.1, self.factor * 0.8)
         self.resume_at = time.monotonic() + THROUGHPUT_BACKOFF
 
     def clean(self) -> None:
-        self.factor = min(1.0, self.factor * 1.1)
+        self.factor = min(1.0, self.factor * 1.05)
 
 
 _throttles: dict[str, Throttle] = {}
+# The Core table, for executemany updates keyed by recipient id.
+RECIPIENTS: Table = BroadcastRecipient.__table__  # type: ignore[assignment]
 
 
 def batch_size(rate: int) -> int:
@@ -172,8 +184,23 @@ async def _move(session: AsyncSession, broadcast: Broadcast, from_status: str,
     await session.refresh(broadcast)
 
 
-async def _reconcile_stale(session: AsyncSession, broadcast_id: str, grace: timedelta) -> None:
-    """`sending` with no wamid long after the claim: no evidence Meta got it; send again."""
+async def _reconcile_stale(
+    session: AsyncSession, workspace_id: str, broadcast_id: str, grace: timedelta
+) -> None:
+    """`sending` with no wamid long after the claim: no evidence Meta got it; send again.
+
+    "No evidence" also needs every webhook received so far to be processed: after a restart
+    the statuses Meta re-delivered may still wait in the event log, and resending before
+    reading them is exactly how a message goes out twice.
+    """
+    backlog = await session.execute(
+        select(WebhookEvent.id)
+        .where(WebhookEvent.status.in_(("pending", "processing")),
+               WebhookEvent.workspace_id == workspace_id)
+        .limit(1)
+    )  # fmt: skip
+    if backlog.first() is not None:
+        return
     await session.execute(
         update(BroadcastRecipient)
         .where(BroadcastRecipient.broadcast_id == broadcast_id,
@@ -205,18 +232,26 @@ async def _next_due(session: AsyncSession, broadcast_id: str, grace: timedelta) 
     return max(min(candidates[1:], default=candidates[0]), candidates[0])
 
 
-async def claim(ctx: AppContext, ref: TaskRef) -> Batch | None:
-    """One transaction: heartbeat, start a due schedule, claim due recipients as `sending`."""
+Claimed = Batch | Literal["empty", "stop"]
+
+
+async def claim(ctx: AppContext, ref: TaskRef, *, settle: bool = False) -> Claimed:
+    """One transaction: heartbeat, start a due schedule, claim due recipients as `sending`.
+
+    With nothing due, `settle` decides what happens next: complete the broadcast, or hand over
+    to a runner due when retries (or the grace period of ambiguous sends) come up. Lanes still
+    sending in this process must not settle: their `sending` rows are not ambiguous.
+    """
     grace = timedelta(seconds=ctx.settings.broadcast_sending_grace_seconds)
     async with ctx.db.unit_of_work() as session:
         if not await _heartbeat(session, ref):
-            return None
+            return "stop"
         broadcast = await BroadcastRepository(session).get(
             ref.workspace_id, str(ref.payload.get("broadcast_id"))
         )
         if broadcast is None or broadcast.status not in ("running", "scheduled"):
             await finish(session, ref.id, "cancelled")  # paused, cancelled or gone
-            return None
+            return "stop"
         if broadcast.status == "scheduled":
             await materialise(session, broadcast)
         account = (await session.get(WhatsAppAccount, broadcast.whatsapp_account_id)
@@ -224,10 +259,10 @@ async def claim(ctx: AppContext, ref: TaskRef) -> Batch | None:
         if account is None:
             broadcast.status, broadcast.paused_reason = "paused", "The WhatsApp number is gone"
             await finish(session, ref.id)
-            return None
+            return "stop"
         throttle = throttle_for(account.id)
         rate = throttle.slowed(broadcast_rate(account, ctx.settings.broadcast_reserved_share))
-        await _reconcile_stale(session, broadcast.id, grace)
+        await _reconcile_stale(session, broadcast.workspace_id, broadcast.id, grace)
         now = utcnow()
         query = (
             select(BroadcastRecipient)
@@ -242,6 +277,8 @@ async def claim(ctx: AppContext, ref: TaskRef) -> Batch | None:
             query = query.with_for_update(skip_locked=True)
         claimed = list((await session.execute(query)).scalars())
         if not claimed:
+            if not settle:
+                return "empty"
             due = await _next_due(session, broadcast.id, grace)
             if due is None:
                 await _move(session, broadcast, "running", status="completed",
@@ -250,7 +287,7 @@ async def claim(ctx: AppContext, ref: TaskRef) -> Batch | None:
                 progress(session, broadcast)
             else:
                 await _hand_over(session, ref, broadcast, due)
-            return None
+            return "stop"
         for recipient in claimed:
             recipient.status, recipient.claimed_at = "sending", now
             recipient.attempts += 1
@@ -276,6 +313,20 @@ async def claim(ctx: AppContext, ref: TaskRef) -> Batch | None:
         return batch
 
 
+_HTTP: dict[int, httpx.AsyncClient] = {}
+
+
+def _shared_http() -> httpx.AsyncClient:
+    """One keep-alive pool per event loop: a fresh client per batch meant a fresh TLS context
+    and fresh connections every quarter second."""
+    loop = id(asyncio.get_running_loop())
+    client = _HTTP.get(loop)
+    if client is None or client.is_closed:
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
+        client = _HTTP[loop] = httpx.AsyncClient(limits=limits)
+    return client
+
+
 def _client(ctx: AppContext, account: WhatsAppAccount, rate: int) -> GraphClient:
     """No client-side retries: the runner handles every error class itself (pacing, backoff)."""
     if not account.phone_number_id or not account.access_token_encrypted:
@@ -286,10 +337,8 @@ def _client(ctx: AppContext, account: WhatsAppAccount, rate: int) -> GraphClient
         phone_number_id=account.phone_number_id, waba_id=account.waba_id,
         api_version=ctx.settings.graph_api_version,
         base_url=EMULATOR_BASE_URL if in_sandbox else ctx.settings.graph_api_url,
-        http_client=ctx.sandbox.graph_http if in_sandbox else None,
-        retry_attempts=1, send_budget=ctx.send_budget, send_rate_per_second=rate,
-        # Its own key: the broadcast share of the number's budget (live traffic keeps the rest).
-        budget_key=f"broadcast:{account.id}",
+        http_client=ctx.sandbox.graph_http if in_sandbox else _shared_http(),
+        retry_attempts=1,
     )  # fmt: skip
 
 
@@ -323,8 +372,12 @@ async def _send_one(
     payload["biz_opaque_callback_data"] = OPAQUE_PREFIX + recipient.id
     outcome.payload = payload
     assert graph is not None  # noqa: S101 - built for every non-flow batch
+    budget_wait = await ctx.send_budget.acquire(f"broadcast:{batch.account.id}", batch.rate)
+    sent_at = time.monotonic()
     try:
         outcome.wamid = (await graph.send(payload)).wamid
+        log.debug("broadcast_send_latency", seconds=round(time.monotonic() - sent_at, 4),
+                  spacing=round(wait, 3), budget=round(budget_wait, 3))  # fmt: skip
     except GraphError as exc:
         outcome.error_kind, outcome.code = exc.kind.value, exc.code
         outcome.reason = exc.title or exc.message
@@ -395,33 +448,60 @@ def _settle(outcome: Outcome, attempts: int, now: datetime) -> dict[str, Any] | 
     return _fail(outcome, now)
 
 
-async def _record_sent(session: AsyncSession, batch: Batch, outcome: Outcome,
+async def _record_sent(session: AsyncSession, batch: Batch, sent: list[Outcome],
                        now: datetime) -> None:  # fmt: skip
-    recipient, view = next((r, v) for r, v, _ in batch.recipients if r.id == outcome.recipient_id)
-    table = BroadcastRecipient
-    mine = table.id == recipient.id
-    values: dict[str, Any] = {"sent_at": func.coalesce(table.sent_at, now)}
-    if outcome.payload is None:  # flow start: the flow's own messages are tracked there
-        enqueue(session, workspace_id=batch.broadcast.workspace_id, kind="trigger",
-                contact_id=recipient.contact_id,
-                payload={"flow_id": batch.broadcast.content.get("flow_id"),
-                         "message": batch.broadcast.content.get("message"),
-                         "variables": {"source": "broadcast", "broadcast_id": batch.broadcast.id,
-                                       "broadcast_title": batch.broadcast.title}})  # fmt: skip
-    else:
-        values["message_id"] = await MessageRepository(session).insert_outbound({
-            "workspace_id": batch.broadcast.workspace_id, "contact_id": view.id,
-            "whatsapp_account_id": batch.account.id, "broadcast_id": batch.broadcast.id,
-            "type": str(outcome.payload.get("type")), "text": preview_text(outcome.payload),
-            "payload": {"graph": outcome.payload, "broadcast_recipient_id": recipient.id},
-            "wamid": outcome.wamid, "status": "sent", "created_at": now, "sent_at": now,
-            "status_updated_at": now,
-        })  # fmt: skip
-        values["wamid"] = func.coalesce(table.wamid, outcome.wamid)
-    await session.execute(update(table).where(mine).values(**values))
+    """Messages and recipients of a batch's successful sends, in a few bulk statements."""
+    if not sent:
+        return
+    by_id = {r.id: (r, v) for r, v, _ in batch.recipients}
+    broadcast = batch.broadcast
+    messages: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for outcome in sent:
+        recipient, view = by_id[outcome.recipient_id]
+        message_id: str | None = None
+        if outcome.payload is None:  # flow start: the flow's own messages are tracked there
+            enqueue(session, workspace_id=broadcast.workspace_id, kind="trigger",
+                    contact_id=recipient.contact_id,
+                    payload={"flow_id": broadcast.content.get("flow_id"),
+                             "message": broadcast.content.get("message"),
+                             "variables": {"source": "broadcast", "broadcast_id": broadcast.id,
+                                           "broadcast_title": broadcast.title}})  # fmt: skip
+        else:
+            message_id = new_id()
+            messages.append({
+                "id": message_id, "workspace_id": broadcast.workspace_id, "contact_id": view.id,
+                "whatsapp_account_id": batch.account.id, "broadcast_id": broadcast.id,
+                "direction": "outbound", "type": str(outcome.payload.get("type")),
+                "text": preview_text(outcome.payload),
+                "payload": {"graph": outcome.payload, "broadcast_recipient_id": recipient.id},
+                "wamid": outcome.wamid, "status": "sent", "created_at": now, "sent_at": now,
+                "status_updated_at": now,
+            })  # fmt: skip
+        updates.append({"rid": recipient.id, "mid": message_id, "w": outcome.wamid, "at": now})
+    if messages:
+        await session.execute(insert(Message), messages)
+        # Statuses that raced ahead of these rows (they came for an unknown wamid).
+        wamids = [m["wamid"] for m in messages if m["wamid"]]
+        early = await session.execute(
+            select(PendingStatus.wamid).where(PendingStatus.wamid.in_(wamids)).distinct()
+        )
+        repo = MessageRepository(session)
+        for (wamid,) in early:
+            await repo.apply_pending_statuses(wamid)
+    table = RECIPIENTS
+    await session.execute(
+        update(table).where(table.c.id == bindparam("rid"))
+        .values(message_id=func.coalesce(bindparam("mid"), table.c.message_id),
+                wamid=func.coalesce(table.c.wamid, bindparam("w")),
+                sent_at=func.coalesce(table.c.sent_at, bindparam("at"))),
+        updates,
+    )  # fmt: skip
     # Conditional in SQL: a status webhook may have committed `delivered`/`read` meanwhile.
     await session.execute(
-        update(table).where(mine, table.status.in_(("pending", "sending")))
+        update(table)
+        .where(table.c.id.in_([u["rid"] for u in updates]),
+               table.c.status.in_(("pending", "sending")))
         .values(status="sent", status_updated_at=now, error_code=None, error=None)
     )  # fmt: skip
 
@@ -437,9 +517,9 @@ async def record(ctx: AppContext, ref: TaskRef, batch: Batch, outcomes: list[Out
     attempts = {r.id: r.attempts for r, _, _ in batch.recipients}
     table = BroadcastRecipient
     async with ctx.db.unit_of_work() as session:
+        await _record_sent(session, batch, [o for o in outcomes if o.error_kind is None], now)
         for outcome in outcomes:
             if outcome.error_kind is None:
-                await _record_sent(session, batch, outcome, now)
                 continue
             if outcome.error_kind == ErrorKind.TOKEN_INVALID.value:
                 token_error = token_error or outcome
@@ -469,21 +549,44 @@ async def record(ctx: AppContext, ref: TaskRef, batch: Batch, outcomes: list[Out
         return True
 
 
-async def run(ctx: AppContext, ref: TaskRef) -> None:
-    """Task handler for `broadcast`: batches for up to SLICE_SECONDS, then a fresh task."""
-    started = time.monotonic()
+async def _lane(ctx: AppContext, ref: TaskRef, started: float) -> str:
+    """Claim, send, record until nothing is due ("empty"), time is up ("slice") or "stop"."""
     while True:
+        t0 = time.monotonic()
         batch = await claim(ctx, ref)
-        if batch is None:
-            return
+        if not isinstance(batch, Batch):
+            return batch
+        t1 = time.monotonic()
         outcomes = await send(ctx, batch)
-        if not await record(ctx, ref, batch, outcomes):
+        t2 = time.monotonic()
+        kept_going = await record(ctx, ref, batch, outcomes)
+        log.debug("broadcast_batch", size=len(outcomes), claim=round(t1 - t0, 3),
+                  send=round(t2 - t1, 3), record=round(time.monotonic() - t2, 3))  # fmt: skip
+        if not kept_going:
             if any(o.error_kind == ErrorKind.TOKEN_INVALID.value for o in outcomes):
                 ctx.accounts.invalidate()
-            return
+            return "stop"
         if time.monotonic() - started > SLICE_SECONDS:
-            async with ctx.db.unit_of_work() as session:
-                broadcast = await session.get(Broadcast, batch.broadcast.id)
-                if broadcast is not None and await _heartbeat(session, ref):
-                    await _hand_over(session, ref, broadcast, None)
+            return "slice"
+
+
+async def run(ctx: AppContext, ref: TaskRef) -> None:
+    """Task handler for `broadcast`: LANES batches in flight for up to SLICE_SECONDS, then a
+    fresh task. Lanes overlap one batch's database work with another's sending; the pace is
+    the per-number spacing and budget they share, not the number of lanes."""
+    started = time.monotonic()
+    ended = await asyncio.gather(*(_lane(ctx, ref, started) for _ in range(LANES)))
+    if "stop" in ended:
+        return
+    if "slice" in ended:
+        async with ctx.db.unit_of_work() as session:
+            broadcast = await BroadcastRepository(session).get(
+                ref.workspace_id, str(ref.payload.get("broadcast_id"))
+            )
+            if broadcast is not None and await _heartbeat(session, ref):
+                await _hand_over(session, ref, broadcast, None)
+        return
+    # Nothing due and nothing in flight here: settle (or send what just became due).
+    while isinstance(batch := await claim(ctx, ref, settle=True), Batch):
+        if not await record(ctx, ref, batch, await send(ctx, batch)):
             return

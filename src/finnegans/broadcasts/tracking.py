@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import case, func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.broadcasts.repository import RUNNER_KIND
@@ -47,6 +47,7 @@ def recipient_of(opaque: str | None) -> str | None:
 
 
 async def apply_status(session: AsyncSession, workspace_id: str, event: StatusEvent) -> None:
+    """One UPDATE per status webhook (three arrive per message, so this is a hot path)."""
     recipient_id = recipient_of(event.biz_opaque_callback_data)
     if recipient_id is None:
         return
@@ -54,33 +55,27 @@ async def apply_status(session: AsyncSession, workspace_id: str, event: StatusEv
     mine = (table.id == recipient_id) & (table.workspace_id == workspace_id)
     status = str(event.status)
     # Evidence that Meta has the message: remember its wamid (settles an ambiguous `sending`).
-    await session.execute(
-        update(table).where(mine, table.wamid.is_(None)).values(wamid=event.wamid)
-    )
-    if status not in _APPLIES_OVER:
+    values: dict[str, Any] = {"wamid": func.coalesce(table.wamid, event.wamid)}
+    retry = status == "failed" and event.error_code == ECOSYSTEM_CODE
+    if retry and await _retry_ecosystem(session, mine, event):
         return
-    values: dict[str, Any] = {"status": "read" if status == "played" else status,
-                              "status_updated_at": event.timestamp}  # fmt: skip
-    if status == "failed":
-        if event.error_code == ECOSYSTEM_CODE and await _retry_ecosystem(session, mine, event):
-            return
-        values |= {"error_code": event.error_code,
-                   "error": " — ".join(p for p in (event.error_title, event.error_details)
-                                       if p) or "failed"}  # fmt: skip
-    await session.execute(
-        update(table).where(mine, table.status.in_(_APPLIES_OVER[status])).values(**values)
-    )
-    column = _TIME_COLUMN.get(status)
-    if column is not None:
-        # Each status keeps its own time even when it arrives out of order.
-        await session.execute(
-            update(table).where(mine, getattr(table, column).is_(None))
-            .values({column: event.timestamp})
-        )  # fmt: skip
-    if status != "sent":  # `sent` proves the send happened even when our record was lost
-        return
-    await session.execute(update(table).where(mine, table.sent_at.is_(None))
-                          .values(sent_at=event.timestamp))  # fmt: skip
+    if status in _APPLIES_OVER:
+        moves = table.status.in_(_APPLIES_OVER[status])
+        values["status"] = case((moves, "read" if status == "played" else status),
+                                else_=table.status)  # fmt: skip
+        values["status_updated_at"] = case((moves, event.timestamp),
+                                           else_=table.status_updated_at)  # fmt: skip
+        if status == "failed":
+            error = " — ".join(p for p in (event.error_title, event.error_details) if p)
+            values["error_code"] = case((moves, event.error_code), else_=table.error_code)
+            values["error"] = case((moves, error or "failed"), else_=table.error)
+        column = _TIME_COLUMN.get(status)
+        if column is not None:
+            # Each status keeps its own time even when it arrives out of order.
+            values[column] = func.coalesce(getattr(table, column), event.timestamp)
+        if status != "failed":  # any success proves the send, even if our record was lost
+            values["sent_at"] = func.coalesce(table.sent_at, event.timestamp)
+    await session.execute(update(table).where(mine).values(**values))
 
 
 async def _retry_ecosystem(session: AsyncSession, mine: Any, event: StatusEvent) -> bool:

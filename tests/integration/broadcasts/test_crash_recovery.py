@@ -59,7 +59,7 @@ class Servers:
         self.env = {
             **os.environ, "DATABASE_URL": database_url, "DATA_DIR": str(data_dir),
             "PUBLIC_URL": self.base, "GRAPH_API_URL": self.graph, "LOG_LEVEL": "WARNING",
-            "BROADCAST_SENDING_GRACE_SECONDS": "5", "ENVIRONMENT": "development",
+            "BROADCAST_SENDING_GRACE_SECONDS": "8", "ENVIRONMENT": "development",
         }  # fmt: skip
         self.emulator: subprocess.Popen[bytes] | None = None
         self.serve: subprocess.Popen[bytes] | None = None

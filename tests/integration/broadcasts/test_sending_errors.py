@@ -60,10 +60,10 @@ async def test_pair_rate_limit_retries_only_that_recipient_later(
     await ws.contacts(2)
     await ws.wait(await _launch(ws, kind="tags", tags=["first"]))
     faults = ws.emulator.faults
-    faults.pair_rate_limit, faults.pair_rate_burst, faults.pair_rate_window_seconds = True, 1, 0.8
+    faults.pair_rate_limit, faults.pair_rate_burst, faults.pair_rate_window_seconds = True, 1, 3
     broadcast_id = await _launch(ws)
     rows: dict[str, dict[str, object]] = {}
-    for _ in range(200):  # the first pass: the recent recipient waits, the others are sent
+    for _ in range(500):  # the first pass: the recent recipient waits, the others are sent
         rows = {str(r["contact_id"]): r for r in await ws.recipients(broadcast_id)}
         if (
             rows
@@ -78,7 +78,8 @@ async def test_pair_rate_limit_retries_only_that_recipient_later(
     done = await ws.wait(broadcast_id)
     assert done["status"] == "completed" and done["counts"]["read"] == 3, done["counts"]
     again = {r["contact_id"]: r for r in await ws.recipients(broadcast_id)}
-    assert again[first[0]]["attempts"] == 2 and again[first[0]]["error"] is None
+    assert again[first[0]]["attempts"] >= 2 and again[first[0]]["error"] is None
+    assert len(ws.outbound()) == 4  # refused sends are not messages: one each, plus the first
 
 
 async def test_terminal_failures_show_their_code_and_reason_per_recipient(
@@ -110,6 +111,9 @@ async def test_an_expired_token_pauses_with_the_reason_and_resume_completes(
     await _wait_sent(ws, 8)
     ws.emulator.faults.token_expired = True
     paused = await ws.wait(broadcast_id, ("paused",))
+    while paused["counts"]["sending"]:  # the batches in flight are recorded, then it stops
+        await asyncio.sleep(0.05)
+        paused = await ws.get(f"/api/broadcasts/{broadcast_id}")
     assert "access token" in str(paused["paused_reason"]), paused
     assert "Settings" in str(paused["paused_reason"])
     counts = paused["counts"]
