@@ -21,19 +21,23 @@ a killed process's broadcast is picked up again within LEASE after restart.
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-import httpx
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.broadcasts import audience as audiences
 from finnegans.broadcasts.content import empty_parameters, graph_payload
 from finnegans.broadcasts.events import progress
+from finnegans.broadcasts.pacing import (
+    THROUGHPUT_BACKOFF,
+    batch_size,
+    graph_client,
+    throttle_for,
+)
 from finnegans.broadcasts.repository import BroadcastRepository
 from finnegans.broadcasts.service import broadcast_rate, materialise, start_runner
 from finnegans.broadcasts.tracking import (
@@ -70,71 +74,20 @@ from finnegans.whatsapp.graph import (
     SendOutcomeUnknown,
     pair_rate_limit_backoff,
 )
-from finnegans.whatsapp.sandbox import EMULATOR_BASE_URL
 
 log = get_logger(__name__)
 
-LEASE = timedelta(seconds=10)  # a killed runner is picked up again this soon
-SLICE_SECONDS = 4.0  # then hand over to a fresh runner task
-LANES = 3  # batches in flight per runner (one sends while others claim or record)
-MAX_BATCH = 200
-BATCH_SECONDS = 0.25  # a batch is about this much sending: a pause takes effect that fast
 MAX_ATTEMPTS = 8  # retryable errors (throughput, pair limit, 5xx, network) per recipient
-THROUGHPUT_BACKOFF = 1.0  # seconds the whole number pauses after a 130429
-# Pace a little under the rate: requests reach Meta with some jitter (event-loop stalls,
-# network), and Meta counts arrivals in its own 1-second window. Measured against the emulator
-# at exactly 80/s, a 0 % margin earned 130429s; 2 % paces an 80/s number at 78.4/s.
-JITTER_HEADROOM = 0.98
 PAUSED_FOR_CREDENTIALS = (
     "The WhatsApp access token is invalid or expired (Meta error {code}): "
     "update it in Settings, then resume the broadcast"
 )
-
-
-class Throttle:
-    """Per-number pacing: even spacing, and a slow-down after 130429 (20 % slower, then
-    5 % faster per clean batch, back up to the rate).
-
-    The shared SendBudget caps any 1-second window at the rate, but lets a whole second's
-    worth go at once; a burst of requests reaches Meta in a slightly different order and
-    spacing than it left, and the next burst a second later can then overlap it in Meta's
-    window (130429). Spacing the sends 1/rate apart leaves that jitter a whole interval.
-    """
-
-    def __init__(self) -> None:
-        self.factor = 1.0
-        self.resume_at = 0.0
-        self._next_slot = 0.0
-
-    def spacing(self, rate: int) -> float:
-        """Reserve the next evenly spaced slot; the seconds to wait for it."""
-        now = time.monotonic()
-        slot = max(now, self._next_slot)
-        self._next_slot = slot + 1.0 / (rate * JITTER_HEADROOM)
-        return slot - now
-
-    def slowed(self, rate: int) -> int:
-        return max(1, int(rate * self.factor))
-
-    def hit(self) -> None:
-        self.factor = max(0.1, self.factor * 0.8)
-        self.resume_at = time.monotonic() + THROUGHPUT_BACKOFF
-
-    def clean(self) -> None:
-        self.factor = min(1.0, self.factor * 1.05)
-
-
-_throttles: dict[str, Throttle] = {}
 # The Core table, for executemany updates keyed by recipient id.
 RECIPIENTS: Table = BroadcastRecipient.__table__  # type: ignore[assignment]
 
-
-def batch_size(rate: int) -> int:
-    return max(1, min(MAX_BATCH, math.ceil(rate * BATCH_SECONDS)))
-
-
-def throttle_for(account_id: str) -> Throttle:
-    return _throttles.setdefault(account_id, Throttle())
+LEASE = timedelta(seconds=10)  # a killed runner is picked up again this soon
+SLICE_SECONDS = 4.0  # then hand over to a fresh runner task
+LANES = 3  # batches in flight per runner (one sends while others claim or record)
 
 
 @dataclass
@@ -313,35 +266,6 @@ async def claim(ctx: AppContext, ref: TaskRef, *, settle: bool = False) -> Claim
         return batch
 
 
-_HTTP: dict[int, httpx.AsyncClient] = {}
-
-
-def _shared_http() -> httpx.AsyncClient:
-    """One keep-alive pool per event loop: a fresh client per batch meant a fresh TLS context
-    and fresh connections every quarter second."""
-    loop = id(asyncio.get_running_loop())
-    client = _HTTP.get(loop)
-    if client is None or client.is_closed:
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=100)
-        client = _HTTP[loop] = httpx.AsyncClient(limits=limits)
-    return client
-
-
-def _client(ctx: AppContext, account: WhatsAppAccount, rate: int) -> GraphClient:
-    """No client-side retries: the runner handles every error class itself (pacing, backoff)."""
-    if not account.phone_number_id or not account.access_token_encrypted:
-        raise ValueError("the account needs a phone number ID and an access token")
-    in_sandbox = account.sandbox and ctx.sandbox.graph_http is not None
-    return GraphClient(
-        access_token=ctx.secrets.decrypt(account.access_token_encrypted),
-        phone_number_id=account.phone_number_id, waba_id=account.waba_id,
-        api_version=ctx.settings.graph_api_version,
-        base_url=EMULATOR_BASE_URL if in_sandbox else ctx.settings.graph_api_url,
-        http_client=ctx.sandbox.graph_http if in_sandbox else _shared_http(),
-        retry_attempts=1,
-    )  # fmt: skip
-
-
 async def _send_one(
     ctx: AppContext, graph: GraphClient | None, batch: Batch,
     item: tuple[BroadcastRecipient, ContactView, datetime | None],
@@ -372,12 +296,11 @@ async def _send_one(
     payload["biz_opaque_callback_data"] = OPAQUE_PREFIX + recipient.id
     outcome.payload = payload
     assert graph is not None  # noqa: S101 - built for every non-flow batch
-    budget_wait = await ctx.send_budget.acquire(f"broadcast:{batch.account.id}", batch.rate)
-    sent_at = time.monotonic()
+    # The hard cap: never more than the rate in any 1-second window (shared by all lanes and
+    # broadcasts of the number in this process; its own key, so live traffic keeps the rest).
+    await ctx.send_budget.acquire(f"broadcast:{batch.account.id}", batch.rate)
     try:
         outcome.wamid = (await graph.send(payload)).wamid
-        log.debug("broadcast_send_latency", seconds=round(time.monotonic() - sent_at, 4),
-                  spacing=round(wait, 3), budget=round(budget_wait, 3))  # fmt: skip
     except GraphError as exc:
         outcome.error_kind, outcome.code = exc.kind.value, exc.code
         outcome.reason = exc.title or exc.message
@@ -399,7 +322,7 @@ async def send(ctx: AppContext, batch: Batch) -> list[Outcome]:
         return list(await asyncio.gather(*(_send_one(ctx, None, batch, item)
                                            for item in batch.recipients)))  # fmt: skip
     try:
-        graph = _client(ctx, batch.account, batch.rate)
+        graph = graph_client(ctx, batch.account, batch.rate)
     except ValueError as exc:
         return [Outcome(r.id, error_kind=ErrorKind.TOKEN_INVALID.value, reason=str(exc))
                 for r, _, _ in batch.recipients]  # fmt: skip

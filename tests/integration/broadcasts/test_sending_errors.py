@@ -155,8 +155,11 @@ async def test_pause_resume_and_cancel_at_any_time(client: AsyncClient, app: Fas
     cancelled = await ws.post(f"/api/broadcasts/{broadcast_id}/cancel")
     assert cancelled["status"] == "cancelled"
     done = await ws.wait(broadcast_id, ("cancelled",))
-    await asyncio.sleep(0.3)
-    final = await ws.get(f"/api/broadcasts/{broadcast_id}")
+    final = done
+    while final["counts"]["sending"]:  # batches in flight at the cancel are recorded
+        await asyncio.sleep(0.05)
+        final = await ws.get(f"/api/broadcasts/{broadcast_id}")
+    await ws.emulator.drain()
     counts = final["counts"]
     assert counts["pending"] == 0 and counts["sending"] == 0, counts
     assert counts["skipped"] + counts["read"] + counts["sent"] + counts["delivered"] == 40
