@@ -126,7 +126,7 @@ class Workspace:
             found = await self.get(f"/api/broadcasts/{broadcast_id}")
             if found["status"] in states:
                 await self.emulator.drain()
-                await asyncio.wait_for(self.ctx.webhook_worker.drain(), 20)
+                await asyncio.wait_for(self.ctx.webhook_worker.drain(), 90)
                 return await self.get(f"/api/broadcasts/{broadcast_id}")
             assert asyncio.get_running_loop().time() < deadline, found
             await asyncio.sleep(0.05)
