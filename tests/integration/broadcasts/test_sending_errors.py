@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from finnegans.kit.clock import travel
 from tests.integration.broadcasts.broadcast_helpers import HELLO, Workspace, workspace
+from tests.integration.flows.flow_helpers import settle
 
 
 async def _launch(ws: Workspace, **audience: object) -> str:
@@ -170,3 +173,36 @@ async def test_pause_resume_and_cancel_at_any_time(client: AsyncClient, app: Fas
     for action in ("pause", "resume", "cancel", "launch"):
         r = await client.post(f"/api/broadcasts/{broadcast_id}/{action}", headers=ws.owner.auth)
         assert r.status_code == 409, (action, r.text)
+
+
+async def test_an_ecosystem_failure_131049_is_retried_once_a_day_later(
+    client: AsyncClient, app: FastAPI
+) -> None:
+    ws = await workspace(app, client)
+    ws.emulator.faults.statuses = False  # the messages stay `sent` until Meta says otherwise
+    [contact_id] = await ws.contacts(1)
+    broadcast_id = await _launch(ws)
+    done = await ws.wait(broadcast_id)
+    assert done["status"] == "completed" and done["counts"]["sent"] == 1
+    [first] = ws.outbound()
+    ws.emulator.fail_message(first.wamid, 131049)  # "healthy ecosystem engagement"
+    await ws.emulator.drain()
+    await asyncio.wait_for(ws.ctx.webhook_worker.drain(), 20)
+    reopened = await ws.get(f"/api/broadcasts/{broadcast_id}")
+    assert reopened["status"] == "running" and reopened["counts"]["pending"] == 1, reopened
+    [row] = await ws.recipients(broadcast_id)
+    assert row["error_code"] == 131049 and "24 h" in str(row["error"]) and row["next_attempt_at"]
+    await settle(app)
+    assert len(ws.outbound()) == 1  # not before the day is over
+    key = await ws.post("/api/api-keys", {"name": "a day later"}, expect=201)
+    ws.owner.token = key["key"]  # logins expire within the day; an API key does not
+    with travel(timedelta(hours=24, minutes=1)):
+        await settle(app)
+        again = await ws.wait(broadcast_id)
+    assert again["status"] == "completed" and again["counts"]["sent"] == 1, again
+    assert len(ws.outbound()) == 2 and contact_id
+    ws.emulator.fail_message(ws.outbound()[-1].wamid, 131049)  # once only: now it fails
+    await ws.emulator.drain()
+    await asyncio.wait_for(ws.ctx.webhook_worker.drain(), 20)
+    [row] = await ws.recipients(broadcast_id)
+    assert (row["status"], row["error_code"]) == ("failed", 131049)
