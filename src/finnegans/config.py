@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     metrics_token: str = ""
     # Errors and traces to Sentry when set (sentry-sdk is imported only then).
     sentry_dsn: str = ""
+    # Share of each number's send budget that broadcasts leave free for live conversations.
+    broadcast_reserved_share: float = Field(default=0.1, ge=0, lt=1)
+    # A recipient left `sending` by a dead process is resent only after this long without any
+    # status webhook about it (Meta echoes the recipient id, so a sent message shows up).
+    broadcast_sending_grace_seconds: float = Field(default=120, ge=0, le=24 * 3600)
 
     @field_validator("encryption_keys", "cors_origins", mode="before")
     @classmethod

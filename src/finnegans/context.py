@@ -12,6 +12,7 @@ from finnegans.config import Settings
 from finnegans.db.session import Database
 from finnegans.kit.crypto import SecretBox
 from finnegans.whatsapp.sandbox import SandboxHub
+from finnegans.whatsapp.send_budget import InMemorySendBudget, SendBudget
 from finnegans.whatsapp.webhook.routing import AccountDirectory
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ class AppContext:
     sandbox: SandboxHub
     started_at: float = field(default_factory=time.monotonic)
     inbound_hooks: list[InboundHook] = field(default_factory=list)
+    # Per-number messages/s budget shared by this process's senders (broadcasts use it).
+    send_budget: SendBudget = field(default_factory=InMemorySendBudget)
     # Set by the app factory once the context exists (the worker's processor needs the context).
     webhook_worker: WebhookWorker = field(init=False)
     # Runs queued flow steps, timers, HTTP calls and sends (jobs/task_queue.py).

@@ -15,6 +15,8 @@ from finnegans import __version__
 from finnegans.accounts import audit_endpoints, members_endpoints
 from finnegans.accounts import endpoints as auth_endpoints
 from finnegans.accounts.throttle import LoginThrottle
+from finnegans.broadcasts import endpoints as broadcast_endpoints
+from finnegans.broadcasts import tasks as broadcast_tasks
 from finnegans.config import Settings, get_settings
 from finnegans.contacts import catalog_endpoints as contact_catalog_endpoints
 from finnegans.contacts import endpoints as contact_endpoints
@@ -65,7 +67,14 @@ def build_context(settings: Settings) -> AppContext:
         sandbox=SandboxHub(secrets, f"{settings.public_url}/webhook"),
     )
     ctx.webhook_worker = WebhookWorker(db, partial(process_webhook_events, ctx))
-    ctx.task_runner = TaskRunner(db, {**flow_tasks.handlers(ctx), **contact_tasks.handlers(ctx)})
+    ctx.task_runner = TaskRunner(
+        db,
+        {
+            **flow_tasks.handlers(ctx),
+            **contact_tasks.handlers(ctx),
+            **broadcast_tasks.handlers(ctx),
+        },
+    )
     ctx.realtime = RealtimeHub(ctx)
     db.session_info["realtime"] = ctx.realtime  # inbox events reach it from any session
     ctx.inbound_hooks.append(partial(download_inbound_media, ctx))
@@ -157,6 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(flow_endpoints.router)
     app.include_router(template_endpoints.router)
     app.include_router(metrics_endpoints.router)
+    app.include_router(broadcast_endpoints.router)
     app.mount("/socket.io", ctx.realtime.asgi_app)  # before the dashboard's catch-all route
     mount_dashboard(app)
     return app

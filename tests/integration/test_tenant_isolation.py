@@ -39,6 +39,8 @@ BODIES = {
     "PATCH /api/segments/{segment_id}": {"name": "hijacked"},
     "POST /api/templates/{template_id}/preview": {"parameters": {}},
     "POST /api/contacts/imports/{import_id}/start": {"mapping": ["phone", "name"]},
+    "PATCH /api/broadcasts/{broadcast_id}": {"title": "hijacked"},
+    "POST /api/broadcasts/{broadcast_id}/launch": {},
 }
 
 
@@ -133,6 +135,16 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
     )
     assert upload.status_code == 201, upload.text
     ids["import_id"] = upload.json()["id"]
+    broadcast = await client.post(
+        "/api/broadcasts",
+        headers=a.auth,
+        json={"title": "A's promo", "audience": {"kind": "contacts",
+                                                 "contact_ids": [ids["contact_id"]]},
+              "content": {"kind": "template", "template": {
+                  "name": "hello_world", "language": {"code": "en_US"}}}},
+    )  # fmt: skip
+    assert broadcast.status_code == 201, broadcast.text
+    ids["broadcast_id"] = broadcast.json()["id"]
 
     routes = id_routes(app)
     assert routes, "no id routes found"
@@ -209,3 +221,12 @@ async def test_workspace_b_gets_404_on_every_resource_of_workspace_a(
     }
     assert (await client.get("/api/templates", headers=b.auth)).json() == {"templates": []}
     assert (await client.get("/api/settings", headers=b.auth)).json()["metaPhoneNumberId"] == ""
+    a_broadcast = await client.get(f"/api/broadcasts/{ids['broadcast_id']}", headers=a.auth)
+    assert (a_broadcast.json()["title"], a_broadcast.json()["status"]) == ("A's promo", "draft")
+    assert (await client.get("/api/broadcasts", headers=b.auth)).json()["broadcasts"] == []
+    # A's contacts and segments are not an audience B can send to.
+    for audience in ({"kind": "contacts", "contact_ids": [ids["contact_id"]]},
+                     {"kind": "segment", "segment_id": ids["segment_id"]}):  # fmt: skip
+        stolen = await client.post("/api/broadcasts/audience-preview", headers=b.auth,
+                                   json={"audience": audience})  # fmt: skip
+        assert stolen.status_code == 400, stolen.text

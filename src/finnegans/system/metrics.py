@@ -121,19 +121,19 @@ HTTP_LATENCY = Histogram(
 _PENDING = "finnegans.metrics.pending"
 
 
-def count_after_commit(session: AsyncSession, counter: _Incrementable) -> None:
+def count_after_commit(session: AsyncSession, counter: _Incrementable, amount: float = 1) -> None:
     """Count `counter` once the session's transaction commits (a rolled-back batch that the
     worker retries would otherwise count its statuses twice). One listener per transaction."""
-    pending: list[_Incrementable] | None = session.info.get(_PENDING)
+    pending: list[tuple[_Incrementable, float]] | None = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = []
 
         def flush() -> None:
-            for item in session.info.pop(_PENDING, ()):
-                item.inc()
+            for item, by in session.info.pop(_PENDING, ()):
+                item.inc(by)
 
         after_commit(session, flush, on_rollback=lambda: session.info.pop(_PENDING, None))
-    pending.append(counter)
+    pending.append((counter, amount))
 
 
 def _route_of(scope: Scope) -> str:

@@ -136,6 +136,183 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/broadcasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Broadcasts
+         * @description Newest first, with counts per recipient state; paged by `next_cursor`.
+         */
+        get: operations["list_broadcasts_api_broadcasts_get"];
+        put?: never;
+        /**
+         * Create Broadcast
+         * @description A draft (or launched at once with `launch: true`, and always for the original body).
+         */
+        post: operations["create_broadcast_api_broadcasts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/audience-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Audience Preview
+         * @description Live count (matched, opted out, outside the window, unique) and rendered samples.
+         */
+        post: operations["audience_preview_api_broadcasts_audience_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{broadcast_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Broadcast
+         * @description Counts per state, funnel, rate, ETA, paused reason and warnings.
+         */
+        get: operations["get_broadcast_api_broadcasts__broadcast_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Broadcast */
+        delete: operations["delete_broadcast_api_broadcasts__broadcast_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Broadcast */
+        patch: operations["update_broadcast_api_broadcasts__broadcast_id__patch"];
+        trace?: never;
+    };
+    "/api/broadcasts/{broadcast_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Broadcast */
+        post: operations["cancel_broadcast_api_broadcasts__broadcast_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{broadcast_id}/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Launch Broadcast
+         * @description Now, or at `scheduled_at` (a time without offset is in the workspace's time zone).
+         */
+        post: operations["launch_broadcast_api_broadcasts__broadcast_id__launch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{broadcast_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause Broadcast */
+        post: operations["pause_broadcast_api_broadcasts__broadcast_id__pause_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{broadcast_id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Recipients
+         * @description Per-recipient state with error codes and reasons; filter by `status`, keyset paging.
+         */
+        get: operations["list_recipients_api_broadcasts__broadcast_id__recipients_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{broadcast_id}/recipients.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Recipients
+         * @description Every recipient as UTF-8 CSV, streamed in chunks (bounded memory).
+         */
+        get: operations["export_recipients_api_broadcasts__broadcast_id__recipients_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/broadcasts/{broadcast_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume Broadcast */
+        post: operations["resume_broadcast_api_broadcasts__broadcast_id__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/canned-responses": {
         parameters: {
             query?: never;
@@ -1757,6 +1934,30 @@ export interface components {
             /** Type */
             type?: ("text" | "number" | "date" | "boolean") | null;
         };
+        /**
+         * AudienceIn
+         * @description Who gets it. `tags` also narrows `everyone` and `contacts` when given.
+         */
+        AudienceIn: {
+            /** Contactids */
+            contactIds?: string[];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "everyone" | "tags" | "segment" | "contacts";
+            /**
+             * Match
+             * @description for tags: any of them or all
+             * @default any
+             * @enum {string}
+             */
+            match: "any" | "all";
+            /** Segmentid */
+            segmentId?: string | null;
+            /** Tags */
+            tags?: string[];
+        };
         /** AuditActorOut */
         AuditActorOut: {
             /** Id */
@@ -1824,6 +2025,113 @@ export interface components {
             file?: string | null;
             /** Type */
             type?: string | null;
+        };
+        /** BroadcastIn */
+        BroadcastIn: {
+            audience?: components["schemas"]["AudienceIn"] | null;
+            /** Contactids */
+            contactIds?: string[] | null;
+            /** Content */
+            content?: (components["schemas"]["TemplateContentIn"] | components["schemas"]["FlowContentIn"] | components["schemas"]["TextContentIn"]) | null;
+            /** Filtertag */
+            filterTag?: string | null;
+            /** Flowid */
+            flowId?: string | null;
+            /**
+             * Launch
+             * @description launch at once (the original body always does)
+             * @default false
+             */
+            launch: boolean;
+            /** Message */
+            message?: string | null;
+            /** Sendtoall */
+            sendToAll?: boolean | null;
+            /** Title */
+            title?: string | null;
+            /** Whatsappaccountid */
+            whatsappAccountId?: string | null;
+        };
+        /** BroadcastListOut */
+        BroadcastListOut: {
+            /** Broadcasts */
+            broadcasts: components["schemas"]["BroadcastOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** BroadcastOut */
+        BroadcastOut: {
+            /** Audience */
+            audience: {
+                [key: string]: unknown;
+            };
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Completed At */
+            completed_at: string | null;
+            /** Content */
+            content: {
+                [key: string]: unknown;
+            };
+            counts: components["schemas"]["Counts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Current Rate
+             * @description messages/s over the last 10 seconds
+             */
+            current_rate: number;
+            /** Eta Seconds */
+            eta_seconds: number | null;
+            /** Flow Id */
+            flow_id: string | null;
+            funnel: components["schemas"]["Funnel"];
+            /** Id */
+            id: string;
+            /** Paused Reason */
+            paused_reason: string | null;
+            /**
+             * Progress
+             * @description share of recipients in a final state, 0..1
+             */
+            progress: number;
+            /**
+             * Rate Per Second
+             * @description the pace broadcasts may use on this number
+             */
+            rate_per_second: number | null;
+            /** Scheduled At */
+            scheduled_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Status */
+            status: string;
+            /** Title */
+            title: string | null;
+            /** Total Recipients */
+            total_recipients: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Warnings */
+            warnings?: string[];
+            /** Whatsapp Account Id */
+            whatsapp_account_id: string | null;
+        };
+        /** BroadcastPatch */
+        BroadcastPatch: {
+            audience?: components["schemas"]["AudienceIn"] | null;
+            /** Content */
+            content?: (components["schemas"]["TemplateContentIn"] | components["schemas"]["FlowContentIn"] | components["schemas"]["TextContentIn"]) | null;
+            /** Title */
+            title?: string | null;
+            /** Whatsappaccountid */
+            whatsappAccountId?: string | null;
         };
         /** BulkIn */
         BulkIn: {
@@ -2170,6 +2478,49 @@ export interface components {
             /** Window Open */
             window_open: boolean;
         };
+        /** Counts */
+        Counts: {
+            /**
+             * Delivered
+             * @default 0
+             */
+            delivered: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Pending
+             * @default 0
+             */
+            pending: number;
+            /**
+             * Read
+             * @default 0
+             */
+            read: number;
+            /**
+             * Replied
+             * @default 0
+             */
+            replied: number;
+            /**
+             * Sending
+             * @default 0
+             */
+            sending: number;
+            /**
+             * Sent
+             * @default 0
+             */
+            sent: number;
+            /**
+             * Skipped
+             * @default 0
+             */
+            skipped: number;
+        };
         /** CustomerIn */
         CustomerIn: {
             /** Profilename */
@@ -2269,6 +2620,24 @@ export interface components {
             fields?: {
                 [key: string]: string;
             };
+        };
+        /**
+         * FlowContentIn
+         * @description Start this (published, active) flow for each recipient, as the original did.
+         */
+        FlowContentIn: {
+            /** Flowid */
+            flowId: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "flow";
+            /**
+             * Message
+             * @description trigger text the flow sees (optional)
+             */
+            message?: string | null;
         };
         /** FlowCreateIn */
         FlowCreateIn: {
@@ -2425,6 +2794,22 @@ export interface components {
              * @enum {string}
              */
             type: "FOOTER";
+        };
+        /**
+         * Funnel
+         * @description Cumulative: a read message was also sent and delivered.
+         */
+        Funnel: {
+            /** Delivered */
+            delivered: number;
+            /** Failed */
+            failed: number;
+            /** Read */
+            read: number;
+            /** Replied */
+            replied: number;
+            /** Sent */
+            sent: number;
         };
         /**
          * FunnelOut
@@ -2820,6 +3205,14 @@ export interface components {
              */
             value?: number | string | null;
         };
+        /** LaunchIn */
+        LaunchIn: {
+            /**
+             * Scheduledat
+             * @description without an offset: the workspace's time zone
+             */
+            scheduledAt?: string | null;
+        };
         /** LegacyDuplicatesOut */
         LegacyDuplicatesOut: {
             /** Existing */
@@ -3086,27 +3479,6 @@ export interface components {
              */
             type: "text" | "image" | "video" | "document" | "location";
         };
-        /** PreviewIn */
-        PreviewIn: {
-            /**
-             * Parameters
-             * @description keyed values, e.g. {"body.1": "Ana", "header.image": "https://..."}
-             */
-            parameters?: {
-                [key: string]: string;
-            };
-        };
-        /** PreviewOut */
-        PreviewOut: {
-            rendered: components["schemas"]["RenderedOut"];
-            /**
-             * Template
-             * @description the exact Graph `template` object sent
-             */
-            template: {
-                [key: string]: unknown;
-            };
-        };
         /** ProblemOut */
         ProblemOut: {
             /** Field */
@@ -3120,6 +3492,44 @@ export interface components {
              * @enum {string}
              */
             severity: "error" | "incomplete" | "warning";
+        };
+        /** RecipientListOut */
+        RecipientListOut: {
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Recipients */
+            recipients: components["schemas"]["RecipientOut"][];
+        };
+        /** RecipientOut */
+        RecipientOut: {
+            /** Attempts */
+            attempts: number;
+            /** Contact Id */
+            contact_id: string;
+            /** Contact Name */
+            contact_name: string | null;
+            /** Contact Phone */
+            contact_phone: string | null;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Error */
+            error: string | null;
+            /** Error Code */
+            error_code: number | null;
+            /** Id */
+            id: string;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Read At */
+            read_at: string | null;
+            /** Replied At */
+            replied_at: string | null;
+            /** Sent At */
+            sent_at: string | null;
+            /** Status */
+            status: string;
+            /** Wamid */
+            wamid: string | null;
         };
         /** RegisterIn */
         RegisterIn: {
@@ -3202,6 +3612,17 @@ export interface components {
              * @enum {string}
              */
             match: "all" | "any";
+        };
+        /** SampleOut */
+        SampleOut: {
+            /** Contact Id */
+            contact_id: string;
+            /** Name */
+            name: string | null;
+            /** Phone */
+            phone: string | null;
+            /** Rendered */
+            rendered?: unknown;
         };
         /** SearchHitOut */
         SearchHitOut: {
@@ -3497,6 +3918,21 @@ export interface components {
             /** Tags */
             tags: string[];
         };
+        /**
+         * TemplateContentIn
+         * @description A Graph template object; text parameters may use {{contact.name}} and friends.
+         */
+        TemplateContentIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "template";
+            /** Template */
+            template: {
+                [key: string]: unknown;
+            };
+        };
         /** TemplateCreateIn */
         TemplateCreateIn: {
             /**
@@ -3588,6 +4024,19 @@ export interface components {
             updated_at: string;
             /** Waba Id */
             waba_id: string;
+        };
+        /**
+         * TextContentIn
+         * @description Free text, sent only to recipients inside their 24-hour window.
+         */
+        TextContentIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "text";
+            /** Text */
+            text: string;
         };
         /** ThreadOut */
         ThreadOut: {
@@ -3752,6 +4201,55 @@ export interface components {
             id: string;
             /** Name */
             name: string;
+        };
+        /** PreviewIn */
+        finnegans__broadcasts__schemas__PreviewIn: {
+            audience: components["schemas"]["AudienceIn"];
+            /** Content */
+            content?: (components["schemas"]["TemplateContentIn"] | components["schemas"]["FlowContentIn"] | components["schemas"]["TextContentIn"]) | null;
+            /**
+             * Samples
+             * @default 3
+             */
+            samples: number;
+            /** Whatsappaccountid */
+            whatsappAccountId?: string | null;
+        };
+        /** PreviewOut */
+        finnegans__broadcasts__schemas__PreviewOut: {
+            /** Matched */
+            matched: number;
+            /** Opted Out */
+            opted_out: number;
+            /** Samples */
+            samples: components["schemas"]["SampleOut"][];
+            /** Unique */
+            unique: number;
+            /** Warnings */
+            warnings: string[];
+            /** Window Closed */
+            window_closed: number;
+        };
+        /** PreviewIn */
+        finnegans__templates__schemas__PreviewIn: {
+            /**
+             * Parameters
+             * @description keyed values, e.g. {"body.1": "Ana", "header.image": "https://..."}
+             */
+            parameters?: {
+                [key: string]: string;
+            };
+        };
+        /** PreviewOut */
+        finnegans__templates__schemas__PreviewOut: {
+            rendered: components["schemas"]["RenderedOut"];
+            /**
+             * Template
+             * @description the exact Graph `template` object sent
+             */
+            template: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;
@@ -3971,6 +4469,391 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoginOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_broadcasts_api_broadcasts_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastListOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    create_broadcast_api_broadcasts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BroadcastIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    audience_preview_api_broadcasts_audience_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["finnegans__broadcasts__schemas__PreviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["finnegans__broadcasts__schemas__PreviewOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    get_broadcast_api_broadcasts__broadcast_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broadcast_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    delete_broadcast_api_broadcasts__broadcast_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broadcast_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    update_broadcast_api_broadcasts__broadcast_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broadcast_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BroadcastPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    cancel_broadcast_api_broadcasts__broadcast_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broadcast_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    launch_broadcast_api_broadcasts__broadcast_id__launch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broadcast_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LaunchIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    pause_broadcast_api_broadcasts__broadcast_id__pause_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broadcast_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    list_recipients_api_broadcasts__broadcast_id__recipients_get: {
+        parameters: {
+            query?: {
+                status?: ("pending" | "sending" | "sent" | "delivered" | "read" | "failed" | "skipped") | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                broadcast_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecipientListOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    export_recipients_api_broadcasts__broadcast_id__recipients_csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broadcast_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    resume_broadcast_api_broadcasts__broadcast_id__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broadcast_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastOut"];
                 };
             };
             /** @description Invalid input */
@@ -6928,7 +7811,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PreviewIn"];
+                "application/json": components["schemas"]["finnegans__templates__schemas__PreviewIn"];
             };
         };
         responses: {
@@ -6938,7 +7821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PreviewOut"];
+                    "application/json": components["schemas"]["finnegans__templates__schemas__PreviewOut"];
                 };
             };
             /** @description Invalid input */

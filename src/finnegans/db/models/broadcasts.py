@@ -36,6 +36,7 @@ class Broadcast(IdMixin, TimestampMixin, Base):
     started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     total_recipients: Mapped[int] = mapped_column(default=0)
+    cancelled_at: Mapped[datetime | None]
 
 
 class BroadcastRecipient(IdMixin, Base):
@@ -43,6 +44,8 @@ class BroadcastRecipient(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("broadcast_id", "contact_id"),
         Index("ix_broadcast_recipients_broadcast_status", "broadcast_id", "status"),
+        # The runner's claim: a broadcast's pending recipients that are due, in id order.
+        Index("ix_broadcast_recipients_broadcast_due", "broadcast_id", "status", "next_attempt_at"),
     )
 
     workspace_id: Mapped[str] = workspace_fk()
@@ -64,3 +67,12 @@ class BroadcastRecipient(IdMixin, Base):
     sent_at: Mapped[datetime | None]
     status_updated_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Meta's id of the message sent to this recipient; status webhooks find the recipient by it
+    # (or by `biz_opaque_callback_data`, which carries the recipient id).
+    wamid: Mapped[str | None] = mapped_column(String(128), index=True)
+    # When the runner marked it `sending`: a recipient still `sending` long after this is
+    # ambiguous (the process died mid-send) and is reconciled (broadcasts/sender.py).
+    claimed_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
+    replied_at: Mapped[datetime | None]

@@ -248,7 +248,10 @@ class Emulator:
         count = 0
         for logged in self.conversation(phone_number_id, wa_id):
             if logged.direction == "outbound" and logged.status in ("sent", "delivered"):
-                obj = self.outbound.status_object(logged, customer, "read", self.state.clock())
+                obj = self.outbound.status_object(
+                    logged, customer, "read", self.state.clock(),
+                    opaque=logged.payload.get("biz_opaque_callback_data"),
+                )  # fmt: skip
                 self.webhooks.spawn(self.outbound.emit_status(number, customer, logged, obj))
                 count += 1
         return count
@@ -288,9 +291,11 @@ class Emulator:
         logged = self.state.messages[wamid]
         number = self.number(logged.phone_number_id)
         customer = self.state.get_or_create_customer(logged.wa_id)
+        # Meta echoes the send's biz_opaque_callback_data on every status of the message.
         obj = self.outbound.status_object(
-            logged, customer, "failed", self.state.clock(), errors=[async_error(code, details)]
-        )
+            logged, customer, "failed", self.state.clock(), errors=[async_error(code, details)],
+            opaque=logged.payload.get("biz_opaque_callback_data"),
+        )  # fmt: skip
         self.webhooks.spawn(self.outbound.emit_status(number, customer, logged, obj))
 
     def send_value_error(self, phone_number_id: str, code: int = 130429) -> None:

@@ -13,6 +13,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from finnegans.broadcasts import tracking as broadcast_tracking
 from finnegans.contacts.optout import apply_inbound_optout, apply_user_preferences
 from finnegans.contacts.repository import ContactRepository
 from finnegans.context import AppContext, StoredInbound
@@ -142,6 +143,9 @@ async def _store_inbound(
         session, Message(id=message_id, direction="inbound", status="delivered", **values)
     )
     await inbox_events.conversation_updated(session, conversation)
+    await broadcast_tracking.note_reply(
+        session, route.workspace_id, contact.id, values["created_at"]
+    )
     # STOP / START (the workspace's opt-out keywords) change the contact's opt-out state and are
     # not a conversation with the bot: no flow answers them.
     if await apply_inbound_optout(session, contact, event.summary.text):
@@ -166,9 +170,12 @@ async def _apply_status(ctx: AppContext, session: AsyncSession, event: StatusEve
         "error_details": event.error_details,
     }
     found = await repo.apply_status(event.wamid, str(event.status), event.timestamp, **error)
+    route = await ctx.accounts.by_phone_number_id(event.phone_number_id)
+    if route is not None and event.biz_opaque_callback_data:
+        # A broadcast's send: its recipient moves forward too (found by the echoed id).
+        await broadcast_tracking.apply_status(session, route.workspace_id, event)
     if found:
         return
-    route = await ctx.accounts.by_phone_number_id(event.phone_number_id)
     if route is not None:
         # The send that produced this wamid has not been recorded yet: keep the status for it.
         repo.add_pending_status(

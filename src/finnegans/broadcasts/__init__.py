@@ -1,0 +1,1 @@
+"""Broadcast campaigns: audience, content, the paced durable sender, delivery tracking."""
