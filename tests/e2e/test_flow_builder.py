@@ -127,6 +127,9 @@ def test_build_publish_and_chat_with_a_flow(page: Page) -> None:
     page.goto("/simulator")
     page.get_by_test_id("sim-new-customer-name").fill("Marta")
     page.get_by_test_id("sim-new-customer-submit").click()
+    # Earlier tests leave customers on the demo number: type only once Marta's chat is the one
+    # on screen (switching chats clears the composer).
+    expect(page.get_by_test_id("sim-chat")).to_contain_text("Marta")
     page.get_by_test_id("sim-input").fill("pizza please")
     page.get_by_test_id("sim-send").click()
     outbound = page.locator('[data-testid="sim-message"][data-direction="outbound"]')

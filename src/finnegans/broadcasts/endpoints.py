@@ -16,13 +16,13 @@ from finnegans.accounts.dependencies import CurrentPrincipal
 from finnegans.broadcasts import service
 from finnegans.broadcasts.repository import BroadcastRepository
 from finnegans.broadcasts.schemas import (
+    AudiencePreviewIn,
+    AudiencePreviewOut,
     BroadcastIn,
     BroadcastListOut,
     BroadcastOut,
     BroadcastPatch,
     LaunchIn,
-    PreviewIn,
-    PreviewOut,
     RecipientListOut,
     RecipientOut,
     RecipientState,
@@ -80,8 +80,8 @@ async def create_broadcast(
 
 @router.post("/audience-preview")
 async def audience_preview(
-    data: PreviewIn, principal: CurrentPrincipal, session: DbSession, ctx: Ctx
-) -> PreviewOut:
+    data: AudiencePreviewIn, principal: CurrentPrincipal, session: DbSession, ctx: Ctx
+) -> AudiencePreviewOut:
     """Live count (matched, opted out, outside the window, unique) and rendered samples."""
     return await service.preview(ctx, session, principal, data)
 

@@ -125,7 +125,7 @@ class LaunchIn(InputModel):
     )
 
 
-class PreviewIn(InputModel):
+class AudiencePreviewIn(InputModel):
     audience: AudienceIn
     content: ContentIn | None = None
     whatsapp_account_id: str | None = Field(None, alias="whatsappAccountId", max_length=32)
@@ -139,7 +139,7 @@ class SampleOut(BaseModel):
     rendered: Any = None  # the Graph payload (template/text) this contact would get
 
 
-class PreviewOut(BaseModel):
+class AudiencePreviewOut(BaseModel):
     matched: int  # contacts the audience selects
     opted_out: int  # of those, skipped because they opted out
     window_closed: int  # text only: outside the 24-hour window, skipped

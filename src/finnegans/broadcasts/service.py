@@ -19,6 +19,8 @@ from finnegans.broadcasts.content import check_template_content, graph_payload
 from finnegans.broadcasts.repository import RUNNER_KIND, BroadcastRepository
 from finnegans.broadcasts.schemas import (
     AudienceIn,
+    AudiencePreviewIn,
+    AudiencePreviewOut,
     BroadcastIn,
     BroadcastOut,
     BroadcastPatch,
@@ -27,8 +29,6 @@ from finnegans.broadcasts.schemas import (
     FlowContentIn,
     Funnel,
     LaunchIn,
-    PreviewIn,
-    PreviewOut,
     SampleOut,
     TemplateContentIn,
     TextContentIn,
@@ -357,7 +357,7 @@ async def cancel(session: AsyncSession, principal: Principal, broadcast_id: str)
 
 
 async def preview(ctx: AppContext, session: AsyncSession, principal: Principal,
-                  data: PreviewIn) -> PreviewOut:  # fmt: skip
+                  data: AudiencePreviewIn) -> AudiencePreviewOut:  # fmt: skip
     """The wizard's live count and a few contacts with exactly what they would get."""
     now = utcnow()
     where = await audiences.audience_clause(session, principal.workspace_id, data.audience, now)
@@ -374,7 +374,7 @@ async def preview(ctx: AppContext, session: AsyncSession, principal: Principal,
                                  rendered=payload))  # fmt: skip
     account = await _account(session, principal.workspace_id, data.whatsapp_account_id)
     warning = tier_warning(account, counted.unique, kind)
-    return PreviewOut(matched=counted.matched, opted_out=counted.opted_out,
+    return AudiencePreviewOut(matched=counted.matched, opted_out=counted.opted_out,
                       window_closed=counted.window_closed, unique=counted.unique,
                       samples=samples, warnings=[warning] if warning else [])  # fmt: skip
 

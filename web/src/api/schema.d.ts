@@ -1958,6 +1958,34 @@ export interface components {
             /** Tags */
             tags?: string[];
         };
+        /** AudiencePreviewIn */
+        AudiencePreviewIn: {
+            audience: components["schemas"]["AudienceIn"];
+            /** Content */
+            content?: (components["schemas"]["TemplateContentIn"] | components["schemas"]["FlowContentIn"] | components["schemas"]["TextContentIn"]) | null;
+            /**
+             * Samples
+             * @default 3
+             */
+            samples: number;
+            /** Whatsappaccountid */
+            whatsappAccountId?: string | null;
+        };
+        /** AudiencePreviewOut */
+        AudiencePreviewOut: {
+            /** Matched */
+            matched: number;
+            /** Opted Out */
+            opted_out: number;
+            /** Samples */
+            samples: components["schemas"]["SampleOut"][];
+            /** Unique */
+            unique: number;
+            /** Warnings */
+            warnings: string[];
+            /** Window Closed */
+            window_closed: number;
+        };
         /** AuditActorOut */
         AuditActorOut: {
             /** Id */
@@ -3479,6 +3507,27 @@ export interface components {
              */
             type: "text" | "image" | "video" | "document" | "location";
         };
+        /** PreviewIn */
+        PreviewIn: {
+            /**
+             * Parameters
+             * @description keyed values, e.g. {"body.1": "Ana", "header.image": "https://..."}
+             */
+            parameters?: {
+                [key: string]: string;
+            };
+        };
+        /** PreviewOut */
+        PreviewOut: {
+            rendered: components["schemas"]["RenderedOut"];
+            /**
+             * Template
+             * @description the exact Graph `template` object sent
+             */
+            template: {
+                [key: string]: unknown;
+            };
+        };
         /** ProblemOut */
         ProblemOut: {
             /** Field */
@@ -4202,55 +4251,6 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** PreviewIn */
-        finnegans__broadcasts__schemas__PreviewIn: {
-            audience: components["schemas"]["AudienceIn"];
-            /** Content */
-            content?: (components["schemas"]["TemplateContentIn"] | components["schemas"]["FlowContentIn"] | components["schemas"]["TextContentIn"]) | null;
-            /**
-             * Samples
-             * @default 3
-             */
-            samples: number;
-            /** Whatsappaccountid */
-            whatsappAccountId?: string | null;
-        };
-        /** PreviewOut */
-        finnegans__broadcasts__schemas__PreviewOut: {
-            /** Matched */
-            matched: number;
-            /** Opted Out */
-            opted_out: number;
-            /** Samples */
-            samples: components["schemas"]["SampleOut"][];
-            /** Unique */
-            unique: number;
-            /** Warnings */
-            warnings: string[];
-            /** Window Closed */
-            window_closed: number;
-        };
-        /** PreviewIn */
-        finnegans__templates__schemas__PreviewIn: {
-            /**
-             * Parameters
-             * @description keyed values, e.g. {"body.1": "Ana", "header.image": "https://..."}
-             */
-            parameters?: {
-                [key: string]: string;
-            };
-        };
-        /** PreviewOut */
-        finnegans__templates__schemas__PreviewOut: {
-            rendered: components["schemas"]["RenderedOut"];
-            /**
-             * Template
-             * @description the exact Graph `template` object sent
-             */
-            template: {
-                [key: string]: unknown;
-            };
-        };
     };
     responses: never;
     parameters: never;
@@ -4556,7 +4556,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["finnegans__broadcasts__schemas__PreviewIn"];
+                "application/json": components["schemas"]["AudiencePreviewIn"];
             };
         };
         responses: {
@@ -4566,7 +4566,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["finnegans__broadcasts__schemas__PreviewOut"];
+                    "application/json": components["schemas"]["AudiencePreviewOut"];
                 };
             };
             /** @description Invalid input */
@@ -7811,7 +7811,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["finnegans__templates__schemas__PreviewIn"];
+                "application/json": components["schemas"]["PreviewIn"];
             };
         };
         responses: {
@@ -7821,7 +7821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["finnegans__templates__schemas__PreviewOut"];
+                    "application/json": components["schemas"]["PreviewOut"];
                 };
             };
             /** @description Invalid input */
