@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
-from sqlalchemy import and_, or_, select
 
 from finnegans.accounts.dependencies import AdminPrincipal
+from finnegans.accounts.repository import AccountsRepository
 from finnegans.db.dependencies import DbSession
-from finnegans.db.models import ApiKey, AuditLog, User
+from finnegans.db.models import AuditLog
 from finnegans.kit.cursors import decode_cursor, encode_cursor
 from finnegans.kit.errors import BadRequest
 
@@ -50,30 +50,16 @@ async def audit_log(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AuditPageOut:
-    query = (
-        select(AuditLog, User.name, ApiKey.name)
-        .outerjoin(User, User.id == AuditLog.actor_user_id)
-        .outerjoin(ApiKey, ApiKey.id == AuditLog.actor_api_key_id)
-        .where(AuditLog.workspace_id == principal.workspace_id)
-    )
-    if action:
-        query = query.where(AuditLog.action == action)
+    after: tuple[datetime, str] | None = None
     if cursor:
         at_text, last_id = decode_cursor(cursor, 2)
         try:
-            at = datetime.fromisoformat(at_text)
+            after = (datetime.fromisoformat(at_text), last_id)
         except ValueError:
             raise BadRequest("cursor: not a cursor this API returned",
                              fields={"cursor": "invalid"}) from None  # fmt: skip
-        query = query.where(
-            or_(AuditLog.created_at < at, and_(AuditLog.created_at == at, AuditLog.id < last_id))
-        )
-    rows = list(
-        (
-            await session.execute(
-                query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc()).limit(limit + 1)
-            )
-        ).all()
+    rows = await AccountsRepository(session).audit_entries(
+        principal.workspace_id, action=action, after=after, limit=limit + 1
     )
     more = len(rows) > limit
     rows = rows[:limit]

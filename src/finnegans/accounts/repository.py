@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.db.models import (
@@ -137,14 +137,35 @@ class AccountsRepository:
         )
         return result.scalar_one_or_none()
 
-    async def audit_entries(self, workspace_id: str, limit: int) -> Sequence[AuditLog]:
-        result = await self.session.execute(
-            select(AuditLog)
-            .where(AuditLog.workspace_id == workspace_id)
-            .order_by(AuditLog.created_at.desc())
-            .limit(limit)
-        )
-        return result.scalars().all()
-
     def add(self, *rows: object) -> None:
         self.session.add_all(rows)
+
+    async def audit_entries(
+        self,
+        workspace_id: str,
+        *,
+        action: str | None,
+        after: tuple[datetime, str] | None,
+        limit: int,
+    ) -> list[tuple[AuditLog, str | None, str | None]]:
+        """Audit entries newest first, with the acting user's and API key's names; `after` is
+        the (time, id) of the last entry of the previous page."""
+        query = (
+            select(AuditLog, User.name, ApiKey.name)
+            .outerjoin(User, User.id == AuditLog.actor_user_id)
+            .outerjoin(ApiKey, ApiKey.id == AuditLog.actor_api_key_id)
+            .where(AuditLog.workspace_id == workspace_id)
+        )
+        if action:
+            query = query.where(AuditLog.action == action)
+        if after is not None:
+            at, last_id = after
+            query = query.where(
+                or_(
+                    AuditLog.created_at < at, and_(AuditLog.created_at == at, AuditLog.id < last_id)
+                )
+            )
+        rows = await self.session.execute(
+            query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc()).limit(limit)
+        )
+        return [(entry, user_name, key_name) for entry, user_name, key_name in rows]

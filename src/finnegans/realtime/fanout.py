@@ -73,9 +73,8 @@ class CoalescingManager(socketio.AsyncManager):  # type: ignore[misc]
 
     async def flush(self, max_wait: float = 5.0) -> None:
         """Wait until everything queued so far has been handed to the sockets."""
-        with_timeout = asyncio.wait_for(self._idle.wait(), max_wait)
         try:
-            await with_timeout
+            await asyncio.wait_for(self._idle.wait(), max_wait)
         except TimeoutError:
             log.warning("realtime_flush_timeout", queued=len(self._queue))
 
