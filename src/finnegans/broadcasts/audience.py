@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from finnegans.broadcasts.audience_upload import list_tag_of
 from finnegans.broadcasts.schemas import AudienceIn
 from finnegans.contacts.repository import ContactRepository
 from finnegans.contacts.segments import RuleSet, TagCondition, compile_rules
@@ -61,6 +62,10 @@ async def audience_clause(
         types = await repo.attribute_types(workspace_id)
         saved = RuleSet.model_validate(segment.rules)
         clauses.append(compile_rules(saved, types, workspace_id, now))
+    elif audience.kind == "csv":
+        tag = await list_tag_of(session, workspace_id, audience.upload_id or "")
+        only = RuleSet(match="all", conditions=[TagCondition(field="tag", value=tag)])
+        clauses.append(compile_rules(only, {}, workspace_id, now))
     elif audience.kind == "contacts":
         picked = sorted(set(audience.contact_ids))
         known = await session.execute(

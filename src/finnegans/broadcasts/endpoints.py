@@ -1,5 +1,8 @@
 """Broadcast routes. The original's `GET|POST /api/broadcasts` and `GET /api/broadcasts/{id}`
-keep their paths; the original POST body still works and launches at once (docs/api.md)."""
+keep their paths; the original POST body still works and launches at once (docs/api.md).
+
+Any member may read broadcasts and preview an audience; writing, launching and stopping one
+messages customers in bulk, so those need an admin or the owner (as templates do)."""
 
 from __future__ import annotations
 
@@ -9,15 +12,16 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 
-from finnegans.accounts.dependencies import CurrentPrincipal
-from finnegans.broadcasts import service
+from finnegans.accounts.dependencies import AdminPrincipal, CurrentPrincipal, get_principal
+from finnegans.broadcasts import audience_upload, service
 from finnegans.broadcasts.repository import BroadcastRepository
 from finnegans.broadcasts.schemas import (
     AudiencePreviewIn,
     AudiencePreviewOut,
+    AudienceUploadOut,
     BroadcastIn,
     BroadcastListOut,
     BroadcastOut,
@@ -28,9 +32,9 @@ from finnegans.broadcasts.schemas import (
     RecipientState,
 )
 from finnegans.db.dependencies import Ctx, DbSession
-from finnegans.db.models import Broadcast, BroadcastRecipient
+from finnegans.db.models import Broadcast, BroadcastRecipient, Role
 from finnegans.kit.cursors import decode_cursor, encode_cursor
-from finnegans.kit.errors import BadRequest
+from finnegans.kit.errors import BadRequest, Forbidden
 
 router = APIRouter(prefix="/api/broadcasts", tags=["broadcasts"])
 
@@ -71,7 +75,7 @@ async def list_broadcasts(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_broadcast(
-    data: BroadcastIn, principal: CurrentPrincipal, session: DbSession, ctx: Ctx
+    data: BroadcastIn, principal: AdminPrincipal, session: DbSession, ctx: Ctx
 ) -> BroadcastOut:
     """A draft (or launched at once with `launch: true`, and always for the original body)."""
     broadcast = await service.create(ctx, session, principal, data)
@@ -86,6 +90,25 @@ async def audience_preview(
     return await service.preview(ctx, session, principal, data)
 
 
+@router.post(
+    "/audience-upload",
+    status_code=status.HTTP_201_CREATED,
+    responses={413: {"description": "over 5 MB or 10,000 rows"}},
+)
+async def upload_audience(
+    request: Request, ctx: Ctx,
+    file: Annotated[UploadFile | None, File(description="CSV: phone, optional name")] = None,
+) -> AudienceUploadOut:  # fmt: skip
+    """Upload a list of numbers: known numbers are matched, unknown ones become contacts, all
+    get the list's tag; invalid rows are reported. Use `{"kind": "csv", "uploadId": ...}`."""
+    # No transaction while the file is copied (as for contact imports): only to authenticate.
+    async with ctx.db.unit_of_work() as session:
+        principal = await get_principal(request, ctx, session)
+    if not principal.at_least(Role.admin):
+        raise Forbidden(f"This action needs the {Role.admin.value} role")
+    return await audience_upload.upload_list(ctx, principal, file)
+
+
 @router.get("/{broadcast_id}")
 async def get_broadcast(
     broadcast_id: str, principal: CurrentPrincipal, session: DbSession, ctx: Ctx
@@ -97,7 +120,7 @@ async def get_broadcast(
 
 @router.patch("/{broadcast_id}")
 async def update_broadcast(
-    broadcast_id: str, data: BroadcastPatch, principal: CurrentPrincipal, session: DbSession,
+    broadcast_id: str, data: BroadcastPatch, principal: AdminPrincipal, session: DbSession,
     ctx: Ctx,
 ) -> BroadcastOut:  # fmt: skip
     broadcast = await service.update(session, principal, broadcast_id, data)
@@ -106,7 +129,7 @@ async def update_broadcast(
 
 @router.delete("/{broadcast_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_broadcast(
-    broadcast_id: str, principal: CurrentPrincipal, session: DbSession
+    broadcast_id: str, principal: AdminPrincipal, session: DbSession
 ) -> Response:
     await service.delete(session, principal, broadcast_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -114,7 +137,7 @@ async def delete_broadcast(
 
 @router.post("/{broadcast_id}/launch")
 async def launch_broadcast(
-    broadcast_id: str, principal: CurrentPrincipal, session: DbSession, ctx: Ctx,
+    broadcast_id: str, principal: AdminPrincipal, session: DbSession, ctx: Ctx,
     data: LaunchIn | None = None,
 ) -> BroadcastOut:  # fmt: skip
     """Now, or at `scheduled_at` (a time without offset is in the workspace's time zone)."""
@@ -124,7 +147,7 @@ async def launch_broadcast(
 
 @router.post("/{broadcast_id}/pause")
 async def pause_broadcast(
-    broadcast_id: str, principal: CurrentPrincipal, session: DbSession, ctx: Ctx
+    broadcast_id: str, principal: AdminPrincipal, session: DbSession, ctx: Ctx
 ) -> BroadcastOut:
     broadcast = await service.pause(session, principal, broadcast_id)
     return await _out(ctx, session, broadcast)
@@ -132,7 +155,7 @@ async def pause_broadcast(
 
 @router.post("/{broadcast_id}/resume")
 async def resume_broadcast(
-    broadcast_id: str, principal: CurrentPrincipal, session: DbSession, ctx: Ctx
+    broadcast_id: str, principal: AdminPrincipal, session: DbSession, ctx: Ctx
 ) -> BroadcastOut:
     broadcast = await service.resume(session, principal, broadcast_id)
     return await _out(ctx, session, broadcast)
@@ -140,7 +163,7 @@ async def resume_broadcast(
 
 @router.post("/{broadcast_id}/cancel")
 async def cancel_broadcast(
-    broadcast_id: str, principal: CurrentPrincipal, session: DbSession, ctx: Ctx
+    broadcast_id: str, principal: AdminPrincipal, session: DbSession, ctx: Ctx
 ) -> BroadcastOut:
     broadcast = await service.cancel(session, principal, broadcast_id)
     return await _out(ctx, session, broadcast)

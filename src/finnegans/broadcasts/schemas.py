@@ -17,7 +17,7 @@ from finnegans.kit.schemas import InputModel
 MAX_TEXT = 4096  # Meta's limit for a text message body (reference §6.1)
 MAX_PICKED = 10_000
 
-AudienceKind = Literal["everyone", "tags", "segment", "contacts"]
+AudienceKind = Literal["everyone", "tags", "segment", "contacts", "csv"]
 RecipientState = Literal["pending", "sending", "sent", "delivered", "read", "failed", "skipped"]
 RECIPIENT_STATES: tuple[str, ...] = (
     "pending", "sending", "sent", "delivered", "read", "failed", "skipped",
@@ -36,6 +36,10 @@ class AudienceIn(InputModel):
     contact_ids: list[Annotated[str, Field(max_length=32)]] = Field(
         default_factory=list, alias="contactIds", max_length=MAX_PICKED
     )
+    upload_id: str | None = Field(
+        None, alias="uploadId", max_length=32,
+        description="csv: the id POST /api/broadcasts/audience-upload answered",
+    )  # fmt: skip
 
     @model_validator(mode="after")
     def _complete(self) -> AudienceIn:
@@ -45,6 +49,8 @@ class AudienceIn(InputModel):
             raise ValueError("segment_id: required for a segment audience")
         if self.kind == "contacts" and not self.contact_ids:
             raise ValueError("contact_ids: pick at least one contact")
+        if self.kind == "csv" and not self.upload_id:
+            raise ValueError("upload_id: upload the CSV list first (audience-upload)")
         return self
 
 
@@ -125,6 +131,27 @@ class LaunchIn(InputModel):
     )
 
 
+class UploadErrorOut(BaseModel):
+    row: int  # as a spreadsheet numbers it (the header is row 1)
+    phone: str | None
+    reason: str
+
+
+class AudienceUploadOut(BaseModel):
+    """An uploaded list, applied: use `{"kind": "csv", "uploadId": upload_id}` as audience."""
+
+    upload_id: str
+    file_name: str
+    tag: str = Field(description="every listed contact has this tag")
+    rows: int  # data rows read (blank lines not counted)
+    numbers: int  # distinct valid numbers
+    created: int  # new contacts
+    matched: int  # numbers that were contacts already
+    invalid: int  # rows that are not a valid number
+    errors: list[UploadErrorOut] = Field(description="the first 50 invalid rows")
+    errors_csv: str | None = Field(description="every invalid row with its reason")
+
+
 class AudiencePreviewIn(InputModel):
     audience: AudienceIn
     content: ContentIn | None = None
@@ -146,6 +173,7 @@ class AudiencePreviewOut(BaseModel):
     unique: int  # who would actually be sent to
     samples: list[SampleOut]
     warnings: list[str]
+    timezone: str = Field(description="the workspace's, where a schedule without offset is read")
 
 
 class Counts(BaseModel):

@@ -212,18 +212,22 @@ def _parse_audience(raw: dict[str, Any]) -> AudienceIn:
     return AudienceIn.model_validate(raw)
 
 
+async def _workspace_zone(session: AsyncSession, workspace_id: str) -> ZoneInfo:
+    """Where a schedule without an offset is read (UTC when the workspace's zone is unknown)."""
+    workspace = await session.get(Workspace, workspace_id)
+    try:
+        return ZoneInfo(workspace.timezone if workspace else "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 async def _schedule_time(
     session: AsyncSession, workspace_id: str, at: datetime | None
 ) -> datetime | None:
     if at is None:
         return None
     if at.tzinfo is None:
-        workspace = await session.get(Workspace, workspace_id)
-        try:
-            zone = ZoneInfo(workspace.timezone if workspace else "UTC")
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
-        at = at.replace(tzinfo=zone)
+        at = at.replace(tzinfo=await _workspace_zone(session, workspace_id))
     at = at.astimezone(UTC)
     if at <= utcnow():
         raise BadRequest("scheduled_at: the time is in the past",
@@ -374,9 +378,11 @@ async def preview(ctx: AppContext, session: AsyncSession, principal: Principal,
                                  rendered=payload))  # fmt: skip
     account = await _account(session, principal.workspace_id, data.whatsapp_account_id)
     warning = tier_warning(account, counted.unique, kind)
+    zone = await _workspace_zone(session, principal.workspace_id)
     return AudiencePreviewOut(matched=counted.matched, opted_out=counted.opted_out,
                       window_closed=counted.window_closed, unique=counted.unique,
-                      samples=samples, warnings=[warning] if warning else [])  # fmt: skip
+                      samples=samples, warnings=[warning] if warning else [],
+                      timezone=zone.key)  # fmt: skip
 
 
 def _funnel(counts: Counts) -> Funnel:

@@ -80,18 +80,21 @@ class Upload:
     shape: Shape
 
 
-async def store_upload(ctx: AppContext, upload: UploadFile | None) -> Upload:
+async def store_upload(
+    ctx: AppContext, upload: UploadFile | None, limit: int = MAX_IMPORT_BYTES,
+    what: str = "a contacts CSV",
+) -> Upload:  # fmt: skip
     """Copy the upload to DATA_DIR/imports as UTF-8 and read its shape (no transaction open)."""
     if upload is None:
         raise _file_error("attach the CSV file as multipart/form-data (field name: file)")
     import_id = new_id()
     path = file_of(ctx, import_id)
     try:
-        stored = await asyncio.to_thread(store_file, upload.file, path, MAX_IMPORT_BYTES)
+        stored = await asyncio.to_thread(store_file, upload.file, path, limit)
         shape = await asyncio.to_thread(sniff, path)
     except OverflowError:
         raise PayloadTooLarge(
-            f"file: a contacts CSV is at most {MAX_IMPORT_BYTES // (1024 * 1024)} MB: "
+            f"file: {what} is at most {limit // (1024 * 1024)} MB: "
             "split it into smaller files", fields={"file": "too large"},
         ) from None  # fmt: skip
     except CsvProblem as exc:

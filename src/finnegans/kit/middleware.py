@@ -25,6 +25,8 @@ class _TooLarge(HTTPException):
 UPLOAD_BODY_LIMIT = 100 * 1024 * 1024 + 64 * 1024
 # Contact CSV imports: 50 MB (contacts/import_service.py MAX_IMPORT_BYTES) plus the framing.
 IMPORT_BODY_LIMIT = 50 * 1024 * 1024 + 64 * 1024
+# Broadcast lists: 5 MB (broadcasts/audience_upload.py MAX_LIST_BYTES) plus the framing.
+LIST_BODY_LIMIT = 5 * 1024 * 1024 + 64 * 1024
 
 
 def default_body_limit(path: str) -> int:
@@ -34,6 +36,8 @@ def default_body_limit(path: str) -> int:
         return UPLOAD_BODY_LIMIT
     if path == "/api/contacts/import":
         return IMPORT_BODY_LIMIT
+    if path == "/api/broadcasts/audience-upload":
+        return LIST_BODY_LIMIT
     return API_BODY_LIMIT
 
 

@@ -180,6 +180,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/broadcasts/audience-upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Audience
+         * @description Upload a list of numbers: known numbers are matched, unknown ones become contacts, all
+         *     get the list's tag; invalid rows are reported. Use `{"kind": "csv", "uploadId": ...}`.
+         */
+        post: operations["upload_audience_api_broadcasts_audience_upload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/broadcasts/{broadcast_id}": {
         parameters: {
             query?: never;
@@ -1945,7 +1966,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "everyone" | "tags" | "segment" | "contacts";
+            kind: "everyone" | "tags" | "segment" | "contacts" | "csv";
             /**
              * Match
              * @description for tags: any of them or all
@@ -1957,6 +1978,11 @@ export interface components {
             segmentId?: string | null;
             /** Tags */
             tags?: string[];
+            /**
+             * Uploadid
+             * @description csv: the id POST /api/broadcasts/audience-upload answered
+             */
+            uploadId?: string | null;
         };
         /** AudiencePreviewIn */
         AudiencePreviewIn: {
@@ -1979,12 +2005,52 @@ export interface components {
             opted_out: number;
             /** Samples */
             samples: components["schemas"]["SampleOut"][];
+            /**
+             * Timezone
+             * @description the workspace's, where a schedule without offset is read
+             */
+            timezone: string;
             /** Unique */
             unique: number;
             /** Warnings */
             warnings: string[];
             /** Window Closed */
             window_closed: number;
+        };
+        /**
+         * AudienceUploadOut
+         * @description An uploaded list, applied: use `{"kind": "csv", "uploadId": upload_id}` as audience.
+         */
+        AudienceUploadOut: {
+            /** Created */
+            created: number;
+            /**
+             * Errors
+             * @description the first 50 invalid rows
+             */
+            errors: components["schemas"]["UploadErrorOut"][];
+            /**
+             * Errors Csv
+             * @description every invalid row with its reason
+             */
+            errors_csv: string | null;
+            /** File Name */
+            file_name: string;
+            /** Invalid */
+            invalid: number;
+            /** Matched */
+            matched: number;
+            /** Numbers */
+            numbers: number;
+            /** Rows */
+            rows: number;
+            /**
+             * Tag
+             * @description every listed contact has this tag
+             */
+            tag: string;
+            /** Upload Id */
+            upload_id: string;
         };
         /** AuditActorOut */
         AuditActorOut: {
@@ -2038,6 +2104,14 @@ export interface components {
              * @enum {string}
              */
             type: "BODY";
+        };
+        /** Body_upload_audience_api_broadcasts_audience_upload_post */
+        Body_upload_audience_api_broadcasts_audience_upload_post: {
+            /**
+             * File
+             * @description CSV: phone, optional name
+             */
+            file?: string | null;
         };
         /** Body_upload_import_api_contacts_import_post */
         Body_upload_import_api_contacts_import_post: {
@@ -4189,6 +4263,15 @@ export interface components {
             /** Task Id */
             task_id: number;
         };
+        /** UploadErrorOut */
+        UploadErrorOut: {
+            /** Phone */
+            phone: string | null;
+            /** Reason */
+            reason: string;
+            /** Row */
+            row: number;
+        };
         /** UserOut */
         UserOut: {
             /** Email */
@@ -4577,6 +4660,46 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
+            };
+        };
+    };
+    upload_audience_api_broadcasts_audience_upload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_audience_api_broadcasts_audience_upload_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceUploadOut"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description over 5 MB or 10,000 rows */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
