@@ -5,7 +5,9 @@ import { RegisterPage } from "./features/auth/RegisterPage";
 import { InvitePage } from "./features/auth/InvitePage";
 import { AppShell } from "./features/shell/AppShell";
 import { OverviewPage } from "./features/overview/OverviewPage";
-import { BroadcastsPage } from "./features/placeholders/ComingSoonPages";
+import { BroadcastsListPage } from "./features/broadcasts/BroadcastsListPage";
+import { BroadcastWizardPage } from "./features/broadcasts/BroadcastWizardPage";
+import { BroadcastPage } from "./features/broadcasts/BroadcastPage";
 import { ContactsPage } from "./features/contacts/ContactsPage";
 import { ImportWizardPage } from "./features/contacts/ImportWizardPage";
 import { ContactPage } from "./features/contacts/ContactPage";
@@ -47,7 +49,9 @@ export const routes: RouteObject[] = [
           { path: "contacts", element: <ContactsPage /> },
           { path: "contacts/import", element: <ImportWizardPage /> },
           { path: "contacts/:contactId", element: <ContactPage /> },
-          { path: "broadcasts", element: <BroadcastsPage /> },
+          { path: "broadcasts", element: <BroadcastsListPage /> },
+          { path: "broadcasts/new", element: <BroadcastWizardPage /> },
+          { path: "broadcasts/:broadcastId", element: <BroadcastPage /> },
           {
             path: "settings",
             element: <SettingsLayout />,

@@ -332,3 +332,33 @@ export type TopFlow = Schemas["TopFlowOut"];
 export type FlowDropOff = Schemas["DropOffOut"];
 export type SearchResults = Schemas["SearchOut"];
 export type SearchHit = Schemas["SearchHitOut"];
+
+// ----- broadcasts (docs/broadcasts.md, docs/api.md#broadcasts) -------------------------------
+
+export type Broadcast = Schemas["BroadcastOut"];
+export type BroadcastList = Schemas["BroadcastListOut"];
+export type BroadcastCreateRequest = Schemas["BroadcastIn"];
+export type BroadcastPatchRequest = Schemas["BroadcastPatch"];
+export type BroadcastAudience = Schemas["AudienceIn"];
+export type BroadcastAudienceKind = Schemas["AudienceIn"]["kind"];
+export type BroadcastContent =
+  | Schemas["TemplateContentIn"]
+  | Schemas["FlowContentIn"]
+  | Schemas["TextContentIn"];
+export type BroadcastCounts = Schemas["Counts"];
+export type BroadcastFunnel = Schemas["Funnel"];
+export type AudiencePreviewRequest = Schemas["AudiencePreviewIn"];
+export type AudiencePreview = Schemas["AudiencePreviewOut"];
+export type AudienceUpload = Schemas["AudienceUploadOut"];
+export type BroadcastRecipient = Schemas["RecipientOut"];
+export type BroadcastRecipientList = Schemas["RecipientListOut"];
+/** Client-side: the recipient states, as the server's RecipientState literal. */
+export type RecipientState = "pending" | "sending" | "sent" | "delivered" | "read" | "failed" | "skipped";
+/** Client-side: the lifecycle states of a broadcast (broadcasts/service.py). */
+export type BroadcastStatus = "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+/** Client-side: `broadcast:progress` Socket.IO event (broadcasts/events.py), a hint to re-fetch. */
+export interface BroadcastProgressEvent {
+  broadcast_id: string;
+  status: string;
+  paused_reason: string | null;
+}

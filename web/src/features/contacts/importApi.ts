@@ -2,7 +2,8 @@
  * Calls of the CSV import API (docs/api.md, "Contact import and export"). Same conventions as
  * api/client.ts; the upload goes out as multipart.
  */
-import { ApiError, CSRF_COOKIE, CSRF_HEADER, api, readCookie, request } from "../../api/client";
+import { api } from "../../api/client";
+import { postFile } from "../../api/upload";
 import { attributesApi } from "./api";
 
 const enc = encodeURIComponent;
@@ -62,44 +63,8 @@ export function isFinished(status: ImportStatus | undefined): boolean {
   return status === "completed" || status === "failed";
 }
 
-/** The multipart upload (api/client.ts sends JSON only); errors come back as ApiError. */
-async function uploadCsv(file: File): Promise<UploadedImport> {
-  const form = new FormData();
-  form.append("file", file, file.name);
-  const headers: Record<string, string> = { Accept: "application/json" };
-  const csrf = readCookie(CSRF_COOKIE);
-  if (csrf) headers[CSRF_HEADER] = csrf;
-  let response: Response;
-  try {
-    response = await fetch("/api/contacts/import", {
-      method: "POST",
-      headers,
-      body: form,
-      credentials: "same-origin",
-    });
-  } catch {
-    throw new ApiError(0, "");
-  }
-  let data: Record<string, unknown> = {};
-  try {
-    data = (await response.json()) as Record<string, unknown>;
-  } catch {
-    data = {};
-  }
-  if (response.status === 401) {
-    // The shared client sends the user to the login page.
-    return request<UploadedImport>("/api/auth/me");
-  }
-  if (!response.ok) {
-    const fields: Record<string, string> = {};
-    const raw = data.fields;
-    if (raw && typeof raw === "object") {
-      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) fields[k] = String(v);
-    }
-    throw new ApiError(response.status, data.error != null ? String(data.error) : "", fields);
-  }
-  return data as unknown as UploadedImport;
-}
+/** The multipart upload; errors come back as ApiError. */
+const uploadCsv = (file: File) => postFile<UploadedImport>("/api/contacts/import", file);
 
 export const importsApi = {
   attributes: attributesApi.list,

@@ -36,16 +36,24 @@ export function useParameterLabel() {
   };
 }
 
+/** A value a parameter can take with one click (broadcasts: "{{contact.name}}" per recipient). */
+export interface FieldChoice {
+  label: string;
+  value: string;
+}
+
 export function TemplateChooser({
   onSend,
   onCancel,
   sending,
   submitLabel,
+  fields,
 }: {
   onSend: (template: TemplateSend) => void;
   onCancel: () => void;
   sending: boolean;
   submitLabel?: string;
+  fields?: FieldChoice[];
 }) {
   const { t } = useTranslation();
   const [query, setQuery] = useState("");
@@ -82,6 +90,7 @@ export function TemplateChooser({
         onSend={onSend}
         sending={sending}
         submitLabel={submitLabel}
+        fields={fields}
       />
     );
   }
@@ -135,12 +144,14 @@ function ParameterForm({
   onSend,
   sending,
   submitLabel,
+  fields,
 }: {
   template: MessageTemplate;
   onBack: () => void;
   onSend: (template: TemplateSend) => void;
   sending: boolean;
   submitLabel?: string;
+  fields?: FieldChoice[];
 }) {
   const { t } = useTranslation();
   const label = useParameterLabel();
@@ -183,6 +194,22 @@ function ParameterForm({
                 onChange={(e) => setValues((v) => ({ ...v, [p.key]: e.target.value }))}
                 className="mt-1"
               />
+              {fields && p.type === "text" ? (
+                <span className="mt-1 flex flex-wrap gap-1">
+                  {fields.map((f) => (
+                    <button
+                      key={f.value}
+                      type="button"
+                      data-testid="template-param-field"
+                      data-value={f.value}
+                      onClick={() => setValues((v) => ({ ...v, [p.key]: f.value }))}
+                      className="rounded-full bg-zinc-100 px-2 py-0.5 text-[11px] font-normal text-zinc-700 hover:bg-brand-50 hover:text-brand-700"
+                    >
+                      {f.label}
+                    </button>
+                  ))}
+                </span>
+              ) : null}
             </label>
           ))}
         </div>

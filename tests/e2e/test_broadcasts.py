@@ -1,0 +1,104 @@
+"""In a real browser: import contacts with the wizard, then create and launch a broadcast with
+the broadcast wizard, watch its progress bar reach 100 % and open a failed recipient's reason.
+
+The failure is real: one imported number is a possible German number (16 digits, which
+`phonenumbers` accepts) that the WhatsApp emulator refuses, as Meta does, with a Graph error;
+the sender fails that recipient with the code and Meta's reason, and sends the others.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_inbox import _login
+
+PASSWORD = "correct horse battery"
+CSV = (
+    "Nombre,Teléfono,Etiquetas\n"
+    "Lucía Gómez,+54 9 11 5555-0201,diciembre\n"
+    "Martín Díaz,+54 9 11 5555-0202,diciembre\n"
+    "Número largo,+49 30 123456789012,diciembre\n"
+)
+
+
+def test_create_launch_and_follow_a_broadcast(page: Page, server_url: str, tmp_path: Path) -> None:
+    email = f"bcast-{secrets.token_hex(4)}@example.com"
+    r = httpx.post(f"{server_url}/api/auth/register",
+                   json={"name": "Bea Broadcasts", "email": email, "password": PASSWORD})  # fmt: skip
+    assert r.status_code == 201, r.text
+    auth = {"Authorization": f"Bearer {r.json()['token']}"}
+    with httpx.Client(base_url=server_url, headers=auth, timeout=10) as http:
+        account = http.post("/api/whatsapp-accounts", json={"name": "Sandbox", "sandbox": True})
+        assert account.status_code == 201, account.text
+        synced = http.post("/api/templates/sync", json={})
+        assert synced.status_code == 200, synced.text
+    _login(page, email, PASSWORD)
+
+    # 1. Contacts through the import wizard.
+    page.get_by_test_id("nav-contacts").click()
+    page.get_by_test_id("contacts-import").click()
+    csv_path = tmp_path / "diciembre.csv"
+    csv_path.write_text(CSV, encoding="utf-8")
+    page.get_by_test_id("import-file").set_input_files(str(csv_path))
+    expect(page.get_by_test_id("import-target-1")).to_have_value("phone")
+    page.get_by_test_id("import-start").click()
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    expect(page.get_by_test_id("import-count-created")).to_contain_text("3")
+
+    # 2. The wizard: audience with a live count.
+    page.get_by_test_id("nav-broadcasts").click()
+    expect(page.get_by_test_id("empty-state")).to_be_visible()
+    screenshot(page, "broadcasts-empty")
+    page.get_by_test_id("broadcasts-new").first.click()
+    expect(page.get_by_test_id("audience-count-unique")).to_have_text("3")
+    page.get_by_test_id("audience-kind-tags").click()
+    page.locator('[data-testid="audience-tag"][data-name="diciembre"]').check()
+    expect(page.get_by_test_id("audience-count-unique")).to_have_text("3")
+    screenshot(page, "broadcasts-wizard-audience")
+    page.get_by_test_id("wizard-next").click()
+
+    # Content: the shared template picker, and what real recipients would get.
+    page.locator('[data-testid="template-option"][data-name="hello_world"]').click()
+    page.get_by_test_id("template-send").click()
+    expect(page.get_by_test_id("content-template-chosen")).to_contain_text("hello_world")
+    expect(page.get_by_test_id("content-sample")).to_have_count(3)
+    screenshot(page, "broadcasts-wizard-content")
+    page.get_by_test_id("wizard-next").click()
+
+    # Schedule: now; review; launch.
+    expect(page.get_by_test_id("schedule-now")).to_be_checked()
+    page.get_by_test_id("wizard-next").click()
+    page.get_by_test_id("broadcast-name").fill("Promo diciembre")
+    expect(page.get_by_test_id("summary-audience")).to_contain_text("diciembre")
+    screenshot(page, "broadcasts-wizard-review")
+    page.get_by_test_id("wizard-launch").click()
+
+    # 3. The broadcast page: the bar reaches 100 %, one recipient failed, with its reason.
+    expect(page.get_by_test_id("broadcast-title")).to_have_text("Promo diciembre")
+    expect(page.get_by_role("progressbar")).to_have_attribute(
+        "aria-valuenow", "100", timeout=30_000
+    )
+    expect(page.get_by_test_id("broadcast-status")).to_have_text("Completed")
+    expect(page.get_by_test_id("funnel-failed")).to_contain_text("1")
+    expect(page.get_by_test_id("funnel-sent")).to_contain_text("2")
+    screenshot(page, "broadcasts-page-done")
+    page.get_by_test_id("recipients-filter").select_option("failed")
+    failed = page.get_by_test_id("recipient-row")
+    expect(failed).to_have_count(1)
+    expect(failed).to_contain_text("Número largo")
+    failed.get_by_test_id("recipient-expand").click()
+    reason = page.get_by_test_id("recipient-reason")
+    expect(reason).to_contain_text("WhatsApp error")
+    expect(reason).to_contain_text("phone number")
+    screenshot(page, "broadcasts-page-failed-reason")
+
+    # The list shows it, completed.
+    page.get_by_test_id("nav-broadcasts").click()
+    row = page.get_by_test_id("broadcast-row").filter(has_text="Promo diciembre")
+    expect(row.get_by_test_id("broadcast-status")).to_have_text("Completed")
+    screenshot(page, "broadcasts-list")
