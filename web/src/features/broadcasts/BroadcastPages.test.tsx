@@ -159,6 +159,14 @@ describe("broadcasts list", () => {
   });
 });
 
+describe("search results", () => {
+  it("open the broadcast from /broadcasts?id=", async () => {
+    pageApi(() => broadcast());
+    renderRoutes(routes, { path: "/broadcasts?id=b1", session: agentSession });
+    expect(await screen.findByTestId("broadcast-title")).toHaveTextContent("Promo");
+  });
+});
+
 describe("broadcast wizard", () => {
   const preview = (unique: number, optedOut: number) => ({
     matched: unique + optedOut,

@@ -3,7 +3,7 @@
  * progress and dates; running ones update live. Agents see the list; admins also create.
  */
 import { useCallback, useMemo } from "react";
-import { Link } from "react-router";
+import { Link, Navigate, useSearchParams } from "react-router";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Megaphone, Plus } from "lucide-react";
@@ -27,6 +27,9 @@ export function BroadcastsListPage() {
   const describe = useErrorMessage();
   const queryClient = useQueryClient();
   const admin = canManage(useSession().role);
+  // Search results (⌘K) link to /broadcasts?id=…
+  const [params] = useSearchParams();
+  const linked = params.get("id");
   const onChange = useCallback(
     () => void queryClient.invalidateQueries({ queryKey: broadcastKeys.list }),
     [queryClient],
@@ -41,6 +44,7 @@ export function BroadcastsListPage() {
       query.state.data?.pages.some((p) => p.broadcasts.some((b) => isActive(b.status))) ? live.pollMs : false,
   });
   const broadcasts = useMemo(() => list.data?.pages.flatMap((p) => p.broadcasts) ?? [], [list.data]);
+  if (linked) return <Navigate to={`/broadcasts/${encodeURIComponent(linked)}`} replace />;
 
   const create = admin ? (
     <Link to="/broadcasts/new" data-testid="broadcasts-new" className={buttonClasses("primary")}>
