@@ -28,8 +28,8 @@ CSV = (
 
 def test_create_launch_and_follow_a_broadcast(page: Page, server_url: str, tmp_path: Path) -> None:
     email = f"bcast-{secrets.token_hex(4)}@example.com"
-    r = httpx.post(f"{server_url}/api/auth/register",
-                   json={"name": "Bea Broadcasts", "email": email, "password": PASSWORD})  # fmt: skip
+    body = {"name": "Bea Broadcasts", "email": email, "password": PASSWORD}
+    r = httpx.post(f"{server_url}/api/auth/register", json=body)
     assert r.status_code == 201, r.text
     auth = {"Authorization": f"Bearer {r.json()['token']}"}
     with httpx.Client(base_url=server_url, headers=auth, timeout=10) as http:
@@ -102,3 +102,56 @@ def test_create_launch_and_follow_a_broadcast(page: Page, server_url: str, tmp_p
     row = page.get_by_test_id("broadcast-row").filter(has_text="Promo diciembre")
     expect(row.get_by_test_id("broadcast-status")).to_have_text("Completed")
     screenshot(page, "broadcasts-list")
+
+
+def test_a_csv_list_audience_and_a_schedule_in_the_past(
+    page: Page, server_url: str, tmp_path: Path
+) -> None:
+    email = f"bcsv-{secrets.token_hex(4)}@example.com"
+    body = {"name": "Carla CSV", "email": email, "password": PASSWORD}
+    r = httpx.post(f"{server_url}/api/auth/register", json=body)
+    assert r.status_code == 201, r.text
+    auth = {"Authorization": f"Bearer {r.json()['token']}"}
+    with httpx.Client(base_url=server_url, headers=auth, timeout=10) as http:
+        account = http.post("/api/whatsapp-accounts", json={"name": "Sandbox", "sandbox": True})
+        assert account.status_code == 201, account.text
+        assert http.post("/api/templates/sync", json={}).status_code == 200
+    _login(page, email, PASSWORD)
+    page.goto("/broadcasts/new")
+
+    # A list of numbers: two valid (new contacts), one invalid row reported.
+    list_path = tmp_path / "feria.csv"
+    list_path.write_text(
+        "teléfono;nombre\n+54 9 11 5555-0301;Ana\n+54 9 11 5555-0302;Beto\n12;Mal\n",
+        encoding="utf-8",
+    )
+    page.get_by_test_id("audience-kind-csv").click()
+    page.get_by_test_id("audience-csv-file").set_input_files(str(list_path))
+    result = page.get_by_test_id("audience-csv-result")
+    expect(result).to_contain_text("2 numbers: 0 already contacts, 2 new, 1 invalid rows")
+    expect(page.get_by_test_id("audience-csv-errors")).to_contain_text("Row 4")
+    expect(page.get_by_test_id("audience-count-unique")).to_have_text("2")
+    screenshot(page, "broadcasts-wizard-csv-list")
+    page.get_by_test_id("wizard-next").click()
+    page.locator('[data-testid="template-option"][data-name="hello_world"]').click()
+    page.get_by_test_id("template-send").click()
+    page.get_by_test_id("wizard-next").click()
+
+    # A time in the past: the server's message on the schedule step.
+    page.get_by_test_id("schedule-later").check()
+    page.get_by_test_id("schedule-at").fill("2020-01-01T10:00")
+    page.get_by_test_id("wizard-next").click()
+    page.get_by_test_id("wizard-launch").click()
+    expect(page.get_by_test_id("wizard-error-schedule")).to_contain_text("in the past")
+    screenshot(page, "broadcasts-wizard-past-schedule")
+
+    # Now instead: the same draft launches and reaches everyone on the list.
+    page.get_by_test_id("schedule-now").check()
+    page.get_by_test_id("wizard-next").click()
+    page.get_by_test_id("wizard-launch").click()
+    expect(page.get_by_role("progressbar")).to_have_attribute(
+        "aria-valuenow", "100", timeout=30_000
+    )
+    expect(page.get_by_test_id("funnel-sent")).to_contain_text("2")
+    page.get_by_test_id("nav-broadcasts").click()
+    expect(page.get_by_test_id("broadcast-row")).to_have_count(1)
