@@ -18,6 +18,13 @@ from tests.e2e.conftest import screenshot
 from tests.e2e.test_inbox import _login
 
 PASSWORD = "correct horse battery"
+INVITE = {
+    "name": "feria_invite",
+    "language": "es",
+    "category": "MARKETING",
+    "components": [{"type": "BODY", "text": "Hola {{1}}, te esperamos en la feria.",
+                    "example": {"body_text": [["Ana"]]}}],
+}  # fmt: skip
 CSV = (
     "Nombre,Teléfono,Etiquetas\n"
     "Lucía Gómez,+54 9 11 5555-0201,diciembre\n"
@@ -112,10 +119,14 @@ def test_a_csv_list_audience_and_a_schedule_in_the_past(
     r = httpx.post(f"{server_url}/api/auth/register", json=body)
     assert r.status_code == 201, r.text
     auth = {"Authorization": f"Bearer {r.json()['token']}"}
-    with httpx.Client(base_url=server_url, headers=auth, timeout=10) as http:
-        account = http.post("/api/whatsapp-accounts", json={"name": "Sandbox", "sandbox": True})
-        assert account.status_code == 201, account.text
-        assert http.post("/api/templates/sync", json={}).status_code == 200
+    http = httpx.Client(base_url=server_url, headers=auth, timeout=10)
+    account = http.post("/api/whatsapp-accounts", json={"name": "Sandbox", "sandbox": True})
+    assert account.status_code == 201, account.text
+    account_id = account.json()["id"]
+    # A template with a parameter, approved by the emulator's (Meta's) review.
+    created = http.post("/api/templates", json=INVITE)
+    assert created.status_code == 201, created.text
+    assert http.post("/api/templates/sync", json={}).status_code == 200
     _login(page, email, PASSWORD)
     page.goto("/broadcasts/new")
 
@@ -133,8 +144,18 @@ def test_a_csv_list_audience_and_a_schedule_in_the_past(
     expect(page.get_by_test_id("audience-count-unique")).to_have_text("2")
     screenshot(page, "broadcasts-wizard-csv-list")
     page.get_by_test_id("wizard-next").click()
-    page.locator('[data-testid="template-option"][data-name="hello_world"]').click()
+
+    # The template's parameter takes each recipient's name; the preview shows real recipients.
+    page.locator('[data-testid="template-option"][data-name="feria_invite"]').click()
+    page.locator('[data-testid="template-param-field"][data-value="{{contact.name}}"]').click()
+    expect(page.get_by_test_id("template-param")).to_have_value("{{contact.name}}")
+    screenshot(page, "broadcasts-wizard-template-params")
     page.get_by_test_id("template-send").click()
+    samples = page.get_by_test_id("content-sample")
+    expect(samples).to_have_count(2)
+    expect(samples.filter(has_text="Hola Ana, te esperamos")).to_have_count(1)
+    expect(samples.filter(has_text="Hola Beto, te esperamos")).to_have_count(1)
+    screenshot(page, "broadcasts-wizard-template-fields")
     page.get_by_test_id("wizard-next").click()
 
     # A time in the past: the server's message on the schedule step.
@@ -155,3 +176,9 @@ def test_a_csv_list_audience_and_a_schedule_in_the_past(
     expect(page.get_by_test_id("funnel-sent")).to_contain_text("2")
     page.get_by_test_id("nav-broadcasts").click()
     expect(page.get_by_test_id("broadcast-row")).to_have_count(1)
+    # What the customer's phone (the emulator) received: their own name.
+    received = http.get(
+        f"/api/sandbox/accounts/{account_id}/customers/5491155550301/messages"
+    ).json()["messages"]
+    assert any("Hola Ana, te esperamos en la feria." in str(m) for m in received), received
+    http.close()

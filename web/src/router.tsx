@@ -52,6 +52,7 @@ export const routes: RouteObject[] = [
           { path: "broadcasts", element: <BroadcastsListPage /> },
           { path: "broadcasts/new", element: <BroadcastWizardPage /> },
           { path: "broadcasts/:broadcastId", element: <BroadcastPage /> },
+          { path: "broadcasts/:broadcastId/edit", element: <BroadcastWizardPage /> },
           {
             path: "settings",
             element: <SettingsLayout />,

@@ -165,7 +165,12 @@ function CsvChoice({ draft, onChange }: ChoiceProps) {
         {result ? t("broadcasts.audience.csvReplace") : t("broadcasts.audience.csvChoose")}
       </Button>
       {upload.isError ? <FormError message={describe(upload.error)} /> : null}
-      {result ? (
+      {result && !result.file_name ? (
+        // A saved draft keeps only the list's id.
+        <p className="rounded-lg border border-zinc-200 bg-zinc-50 p-3 text-sm text-zinc-700" data-testid="audience-csv-result">
+          {t("broadcasts.audience.csvSaved")}
+        </p>
+      ) : result ? (
         <div className="rounded-lg border border-zinc-200 bg-zinc-50 p-3 text-sm" data-testid="audience-csv-result">
           <p className="font-medium text-zinc-900">{result.file_name}</p>
           <p className="text-zinc-700">

@@ -7,10 +7,10 @@ import { useCallback, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { AlertTriangle, ArrowLeft, Ban, Pause, Play, Rocket, Trash2 } from "lucide-react";
+import { AlertTriangle, ArrowLeft, Ban, Pause, Pencil, Play, Rocket, Trash2 } from "lucide-react";
 import type { Broadcast } from "../../api/types";
 import { Badge } from "../../components/Badge";
-import { Button } from "../../components/Button";
+import { Button, buttonClasses } from "../../components/Button";
 import { Card, PageHeader } from "../../components/Card";
 import { ConfirmDialog } from "../../components/Dialog";
 import { FormError } from "../../components/FormError";
@@ -89,6 +89,10 @@ export function BroadcastPage() {
           <Button icon={<Trash2 className="size-4" aria-hidden />} onClick={() => setConfirm("delete")} data-testid="broadcast-delete">
             {t("common.delete")}
           </Button>
+          <Link to={`/broadcasts/${b.id}/edit`} className={buttonClasses("secondary")} data-testid="broadcast-edit">
+            <Pencil className="size-4" aria-hidden />
+            {t("broadcasts.edit")}
+          </Link>
           <Button variant="primary" icon={<Rocket className="size-4" aria-hidden />} loading={busy === "launch"} onClick={() => action.mutate("launch")} data-testid="broadcast-launch">
             {t("broadcasts.launchNow")}
           </Button>

@@ -236,6 +236,38 @@ describe("broadcast wizard", () => {
     expect(calls.filter((c) => c.method === "POST" && c.url === "/api/broadcasts")).toHaveLength(1);
   });
 
+  it("edits a saved draft: the wizard opens with it, and saving patches that draft", async () => {
+    const draft = broadcast({
+      id: "d1",
+      title: "Borrador",
+      status: "draft",
+      audience: { kind: "tags", tags: ["vip"], match: "any", segment_id: null, contact_ids: [], upload_id: null },
+      content: { kind: "text", text: "Hola" },
+      total_recipients: 0,
+      progress: 0,
+    });
+    const { calls } = stubApi([
+      { path: "/api/broadcasts/d1", respond: () => draft },
+      { method: "PATCH", path: "/api/broadcasts/d1", respond: () => draft },
+      { path: "/api/tags", respond: () => ({ tags: [{ id: "t1", name: "vip", color: null, contact_count: 3 }] }) },
+      { method: "POST", path: "/api/broadcasts/audience-preview", respond: () => preview(3, 0) },
+    ]);
+    const user = userEvent.setup();
+    renderRoutes(routes, { path: "/broadcasts/d1/edit", session: ownerSession });
+    expect(await screen.findByText("Edit draft")).toBeInTheDocument();
+    expect(await screen.findByTestId("audience-tag")).toBeChecked();
+    await user.click(screen.getByTestId("wizard-step-review"));
+    expect(screen.getByTestId("broadcast-name")).toHaveValue("Borrador");
+    await user.click(screen.getByTestId("wizard-save-draft"));
+    await waitFor(() => expect(calls.some((c) => c.method === "PATCH")).toBe(true));
+    expect(calls.find((c) => c.method === "PATCH")?.body).toMatchObject({
+      title: "Borrador",
+      audience: { kind: "tags", tags: ["vip"] },
+      content: { kind: "text", text: "Hola" },
+    });
+    expect(calls.some((c) => c.method === "POST" && c.url === "/api/broadcasts")).toBe(false);
+  });
+
   it("sends an agent back to the list", async () => {
     stubApi([{ path: "/api/broadcasts", respond: () => ({ broadcasts: [], next_cursor: null }) }]);
     renderRoutes(routes, { path: "/broadcasts/new", session: agentSession });

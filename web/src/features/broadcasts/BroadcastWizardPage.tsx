@@ -5,7 +5,7 @@
  * template parameters, a time in the past) are shown on the step they are about.
  */
 import { useMemo, useState } from "react";
-import { Navigate, useNavigate } from "react-router";
+import { Navigate, useNavigate, useParams } from "react-router";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { AlertTriangle, ArrowLeft, ArrowRight, Check, Users } from "lucide-react";
@@ -14,7 +14,9 @@ import { Button } from "../../components/Button";
 import { Card, PageHeader } from "../../components/Card";
 import { Field, Input } from "../../components/Field";
 import { FormError } from "../../components/FormError";
+import { PageSpinner } from "../../components/Spinner";
 import { useToast } from "../../components/Toast";
+import { useErrorMessage } from "../../lib/errors";
 import { cx } from "../../lib/format";
 import { useDebounced } from "../../lib/useDebounced";
 import { canManage, useSession } from "../auth/session";
@@ -24,13 +26,14 @@ import { ContentStep } from "./ContentStep";
 import {
   audienceBody,
   contentBody,
-  NEW_AUDIENCE,
-  NEW_CONTENT,
+  draftFromBroadcast,
+  NEW_DRAFT,
   scheduleBody,
   STEPS,
   stepErrors,
   type AudienceDraft,
   type ContentDraft,
+  type WizardDraft,
   type WizardStep,
 } from "./model";
 import { AudienceSummary, ContentSummary } from "./Summaries";
@@ -38,21 +41,40 @@ import { AudienceSummary, ContentSummary } from "./Summaries";
 /** The live count waits for the audience to stop changing this long. */
 export const PREVIEW_DEBOUNCE_MS = 400;
 
+/** /broadcasts/new, and /broadcasts/:broadcastId/edit for a saved draft. */
 export function BroadcastWizardPage() {
   const { t } = useTranslation();
+  const describe = useErrorMessage();
   const admin = canManage(useSession().role);
+  const { broadcastId } = useParams();
+  const saved = useQuery({
+    queryKey: broadcastKeys.one(broadcastId ?? ""),
+    queryFn: () => broadcastsApi.get(broadcastId ?? ""),
+    enabled: Boolean(broadcastId) && admin,
+  });
+  if (!admin) return <Navigate to="/broadcasts" replace />;
+  if (!broadcastId) return <Wizard initial={NEW_DRAFT} />;
+  if (saved.isPending) return <PageSpinner label={t("common.loading")} />;
+  if (saved.isError) return <FormError message={describe(saved.error)} />;
+  // Only a draft can be edited; a launched one has its own page.
+  if (saved.data.status !== "draft") return <Navigate to={`/broadcasts/${broadcastId}`} replace />;
+  return <Wizard initial={draftFromBroadcast(saved.data)} />;
+}
+
+function Wizard({ initial }: { initial: WizardDraft }) {
+  const { t } = useTranslation();
   const toast = useToast();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [step, setStep] = useState<WizardStep>("audience");
-  const [title, setTitle] = useState("");
-  const [audience, setAudience] = useState<AudienceDraft>(NEW_AUDIENCE);
-  const [content, setContent] = useState<ContentDraft>(NEW_CONTENT);
+  const [title, setTitle] = useState(initial.title);
+  const [audience, setAudience] = useState<AudienceDraft>(initial.audience);
+  const [content, setContent] = useState<ContentDraft>(initial.content);
   const [when, setWhen] = useState<"now" | "later">("now");
   const [at, setAt] = useState("");
   const [errors, setErrors] = useState<Partial<Record<WizardStep, string>>>({});
   // A launch refused after the draft was written (e.g. a past time) edits that same draft.
-  const [draftId, setDraftId] = useState<string | null>(null);
+  const [draftId, setDraftId] = useState<string | null>(initial.id);
 
   const audienceIn = audienceBody(audience);
   const contentIn = contentBody(content);
@@ -78,7 +100,7 @@ export function BroadcastWizardPage() {
       return launch ? broadcastsApi.launch(draft.id, scheduleBody(when, at)) : draft;
     },
     onSuccess: (broadcast, launch) => {
-      void queryClient.invalidateQueries({ queryKey: broadcastKeys.list });
+      void queryClient.invalidateQueries({ queryKey: broadcastKeys.all });
       toast.success(launch ? t("broadcasts.launched") : t("broadcasts.savedDraft"));
       void navigate(`/broadcasts/${broadcast.id}`);
     },
@@ -89,8 +111,6 @@ export function BroadcastWizardPage() {
       if (first) setStep(first);
     },
   });
-
-  if (!admin) return <Navigate to="/broadcasts" replace />;
 
   const ready: Record<WizardStep, boolean> = {
     audience: audienceIn !== null,
@@ -109,7 +129,10 @@ export function BroadcastWizardPage() {
 
   return (
     <div className="space-y-4">
-      <PageHeader title={t("broadcasts.wizard.title")} description={t("broadcasts.wizard.subtitle")} />
+      <PageHeader
+        title={initial.id ? t("broadcasts.wizard.editTitle") : t("broadcasts.wizard.title")}
+        description={t("broadcasts.wizard.subtitle")}
+      />
       <ol className="flex flex-wrap gap-2" data-testid="wizard-steps">
         {STEPS.map((s, i) => (
           <li key={s}>

@@ -12,6 +12,7 @@ import type { AudiencePreview, MessageTemplate, TemplateSend } from "../../api/t
 import { Button } from "../../components/Button";
 import { Input, Select, Textarea } from "../../components/Field";
 import { cx } from "../../lib/format";
+import { attributesApi, contactKeys } from "../contacts/api";
 import { flowKeys, flowsApi } from "../flows/api";
 import { templateKeys, templatesApi } from "../templates/api";
 import { TemplateChooser, type FieldChoice } from "../templates/TemplatePicker";
@@ -44,7 +45,12 @@ export function ContentStep({
   const templates = useApprovedTemplates();
   const flows = useQuery({ queryKey: flowKeys.list, queryFn: flowsApi.list, enabled: draft.kind === "flow" });
   const active = useMemo(() => (flows.data ?? []).filter((f) => f.status === "Active" && f.published_version != null), [flows.data]);
-  const fields: FieldChoice[] = CONTACT_FIELDS.map((f) => ({ label: t(`broadcasts.content.field.${f.key}`), value: f.value }));
+  const attributes = useQuery({ queryKey: contactKeys.attributes, queryFn: attributesApi.list, enabled: draft.kind === "template" });
+  // Contact fields, then the workspace's custom attributes: rendered per recipient by the server.
+  const fields: FieldChoice[] = [
+    ...CONTACT_FIELDS.map((f) => ({ label: t(`broadcasts.content.field.${f.key}`), value: f.value })),
+    ...(attributes.data?.attributes ?? []).map((a) => ({ label: a.label, value: `{{contact.attributes.${a.key}}}` })),
+  ];
   const chosen = findTemplate(templates.data?.templates, draft.template);
 
   const useTemplate = (send: TemplateSend) => {

@@ -4,6 +4,7 @@ import type { MessageTemplate } from "../../api/types";
 import {
   audienceBody,
   contentBody,
+  draftFromBroadcast,
   formatEta,
   graphTemplate,
   NEW_AUDIENCE,
@@ -118,5 +119,28 @@ describe("formatting", () => {
     expect(scheduleBody("now", "2026-12-24T10:00")).toBeNull();
     expect(scheduleBody("later", "")).toBeNull();
     expect(scheduleBody("later", "2026-12-24T10:00")).toBe("2026-12-24T10:00:00");
+  });
+});
+
+describe("draftFromBroadcast", () => {
+  it("puts a saved draft back into the wizard, so saving it again sends the same audience and content", () => {
+    const template = { name: "promo", language: { code: "es_AR" }, components: [{ type: "body", parameters: [{ type: "text", text: "{{contact.name}}" }] }] };
+    const saved = {
+      id: "d1",
+      title: null,
+      // As the server stores them (snake_case field names).
+      audience: { kind: "csv", tags: [], match: "any", segment_id: null, contact_ids: [], upload_id: "imp9" },
+      content: { kind: "template", template },
+    };
+    const draft = draftFromBroadcast(saved);
+    expect(draft.id).toBe("d1");
+    expect(draft.title).toBe("");
+    expect(audienceBody(draft.audience)).toEqual({ kind: "csv", match: "any", uploadId: "imp9" });
+    expect(contentBody(draft.content)).toEqual({ kind: "template", template });
+    const flow = draftFromBroadcast({ ...saved, audience: { kind: "segment", segment_id: "s1", match: "all" }, content: { kind: "flow", flow_id: "f1", message: "hola" } });
+    expect(audienceBody(flow.audience)).toEqual({ kind: "segment", match: "all", segmentId: "s1" });
+    expect(contentBody(flow.content)).toEqual({ kind: "flow", flowId: "f1", message: "hola" });
+    // Nothing usable stored: the wizard starts from its defaults for that part.
+    expect(draftFromBroadcast({ ...saved, audience: {}, content: {} }).audience.kind).toBe("everyone");
   });
 });

@@ -222,3 +222,43 @@ export function valuesFromRendered(template: MessageTemplate, rendered: unknown)
   }
   return values;
 }
+
+export interface WizardDraft {
+  id: string | null;
+  title: string;
+  audience: AudienceDraft;
+  content: ContentDraft;
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+
+/** A saved draft back into the wizard (the server stores audience and content as sent). */
+export function draftFromBroadcast(b: { id: string; title: string | null; audience: Record<string, unknown>; content: Record<string, unknown> }): WizardDraft {
+  const a = b.audience;
+  const kind = AUDIENCE_KINDS.includes(a.kind as AudienceKind) ? (a.kind as AudienceKind) : "everyone";
+  const uploadId = text(a.upload_id);
+  const audience: AudienceDraft = {
+    kind,
+    tags: strings(a.tags),
+    match: a.match === "all" ? "all" : "any",
+    segmentId: text(a.segment_id),
+    contactIds: strings(a.contact_ids),
+    // Only the id is stored: the counts of the original upload are not shown again.
+    upload: uploadId
+      ? { upload_id: uploadId, file_name: "", tag: "", rows: 0, numbers: 0, created: 0, matched: 0, invalid: 0, errors: [], errors_csv: null }
+      : null,
+  };
+  const c = b.content;
+  const contentKind = CONTENT_KINDS.includes(c.kind as ContentKind) ? (c.kind as ContentKind) : "template";
+  const content: ContentDraft = {
+    kind: contentKind,
+    template: contentKind === "template" && c.template && typeof c.template === "object" ? (c.template as Record<string, unknown>) : null,
+    flowId: text(c.flow_id),
+    flowMessage: text(c.message),
+    text: text(c.text),
+  };
+  return { id: b.id, title: b.title ?? "", audience, content };
+}
+
+export const NEW_DRAFT: WizardDraft = { id: null, title: "", audience: NEW_AUDIENCE, content: NEW_CONTENT };
