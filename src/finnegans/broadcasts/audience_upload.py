@@ -51,17 +51,24 @@ def _file_error(message: str) -> BadRequest:
 
 
 def _read_rows(path: Path, delimiter: str, offset: int, row: int) -> list[tuple[int, list[str]]]:
-    chunk = read_chunk(path, offset=offset, row=row, delimiter=delimiter,
-                       max_rows=MAX_LIST_ROWS + 1)  # fmt: skip
-    if chunk.problem:
-        raise _file_error(chunk.problem)
-    if len(chunk.rows) > MAX_LIST_ROWS or not chunk.eof:
+    """Every data row (a chunk also ends at 4 MB of text, so read on until the end)."""
+    rows: list[tuple[int, list[str]]] = []
+    while True:
+        chunk = read_chunk(path, offset=offset, row=row, delimiter=delimiter,
+                           max_rows=MAX_LIST_ROWS + 1 - len(rows))  # fmt: skip
+        if chunk.problem:
+            raise _file_error(chunk.problem)
+        rows += chunk.rows
+        if chunk.eof or len(rows) > MAX_LIST_ROWS:
+            break
+        offset, row = chunk.next_offset, chunk.next_row
+    if len(rows) > MAX_LIST_ROWS:
         raise PayloadTooLarge(
             f"file: a broadcast list has at most {MAX_LIST_ROWS:,} rows: import a bigger list "
             "as contacts with a tag (Contacts → Import) and choose that tag as the audience",
             fields={"file": "too many rows"},
         )
-    return chunk.rows
+    return rows
 
 
 def list_tag(import_id: str, filename: str) -> str:
