@@ -121,5 +121,7 @@ def page(context: BrowserContext) -> Page:
 def screenshot(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
+    # Finite CSS transitions (the broadcast progress bar's width) are fast-forwarded to their end,
+    # so a screenshot shows the state the page settles in rather than a frame mid-animation.
+    page.screenshot(path=str(path), animations="disabled")
     return path
