@@ -55,11 +55,19 @@ class JobDispatch:
             idle_timeout=60_000,
             unacknowledged_lock_timeout=5,
         )
-        self._runner = runner
-        self._webhooks = webhooks
-        self._run_task = self.broker.register_task(self._handle_task, task_name="finnegans.task")
+
+        # Plain functions: taskiq renames what it registers, which a bound method cannot take.
+        async def run_task(task_id: int) -> None:
+            IN_BACKGROUND.set(True)
+            await runner.run_named(task_id)
+
+        async def process_webhooks(count: int) -> None:
+            IN_BACKGROUND.set(True)
+            await webhooks.process_stored(count)
+
+        self._run_task = self.broker.register_task(run_task, task_name="finnegans.task")
         self._process_webhooks = self.broker.register_task(
-            self._handle_webhooks, task_name="finnegans.webhooks"
+            process_webhooks, task_name="finnegans.webhooks"
         )
         self._publishing: set[asyncio.Task[None]] = set()
         self._receiver: asyncio.Task[None] | None = None
@@ -113,13 +121,3 @@ class JobDispatch:
             await task.kiq(*args)
         except Exception:  # the row is committed; the next poll of some worker runs it
             log.warning("job_publish_failed", task=task.task_name, exc_info=True)
-
-    # ----- handlers (worker processes) ------------------------------------------------------
-
-    async def _handle_task(self, task_id: int) -> None:
-        IN_BACKGROUND.set(True)
-        await self._runner.run_named(task_id)
-
-    async def _handle_webhooks(self, count: int) -> None:
-        IN_BACKGROUND.set(True)
-        await self._webhooks.process_stored(count)

@@ -27,8 +27,9 @@ def max_in_any_window(instants: list[float], window: float = 1.0) -> int:
 @pytest.fixture
 async def budgets(redis_url: str) -> AsyncIterator[tuple[RedisSendBudget, RedisSendBudget]]:
     # Two clients, two connection pools: as far apart as two processes, short of forking.
-    first, second = RedisSendBudget(Redis.from_url(redis_url)), RedisSendBudget(
-        Redis.from_url(redis_url)
+    first, second = (
+        RedisSendBudget(Redis.from_url(redis_url)),
+        RedisSendBudget(Redis.from_url(redis_url)),
     )
     yield first, second
     await first.aclose()
@@ -90,14 +91,14 @@ async def test_acquire_sleeps_and_records_the_wait_in_the_metric(
     budgets: tuple[RedisSendBudget, RedisSendBudget],
 ) -> None:
     key = fresh_key()
-    before = metrics.SEND_BUDGET_WAIT._sum.get()  # noqa: SLF001 - prometheus has no getter
+    before = metrics.SEND_BUDGET_WAIT._sum.get()
     await budgets[0].acquire(key, 2)
     await budgets[0].acquire(key, 2)
     started = time.monotonic()
     waited = await budgets[1].acquire(key, 2)
     assert 0.9 < waited <= 1.0
     assert time.monotonic() - started >= 0.9
-    assert metrics.SEND_BUDGET_WAIT._sum.get() - before >= 0.9  # noqa: SLF001
+    assert metrics.SEND_BUDGET_WAIT._sum.get() - before >= 0.9
 
 
 async def test_a_rate_below_one_is_refused(
