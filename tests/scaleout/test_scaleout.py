@@ -243,6 +243,8 @@ async def test_two_servers_two_workers_hold_the_budget_and_lose_nothing(cluster:
     by_status = "SELECT status, count(*) FROM webhook_events GROUP BY status"
     statuses = dict(_rows(cluster.database_url, by_status))
     assert set(statuses) == {"processed"}, statuses
+    retried = "SELECT count(*) FROM webhook_events WHERE attempts <> 1"
+    assert _rows(cluster.database_url, retried)[0][0] == 0  # none failed and was redone
     inbound = _rows(cluster.database_url, "SELECT wamid FROM messages WHERE direction = 'inbound'")
     assert len(inbound) == CONVERSATIONS == len({row[0] for row in inbound})
     tries = "SELECT attempts FROM broadcast_recipients WHERE broadcast_id = %(b)s"

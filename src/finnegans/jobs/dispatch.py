@@ -21,6 +21,7 @@ what an in-memory broker would, with no second path to keep correct.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any
 
 from taskiq.api import run_receiver_task
@@ -93,8 +94,14 @@ class JobDispatch:
     async def stop(self) -> None:
         task_queue.remove_publisher(self.task_ready)
         if self._receiver is not None:
+            # Handlers cut short here are logged by taskiq as errors with a traceback; nothing
+            # is lost (the row's lease runs out and it is claimed again), so keep restarts quiet.
+            receiver_log = logging.getLogger("taskiq.receiver.receiver")
+            level = receiver_log.level
+            receiver_log.setLevel(logging.CRITICAL)
             self._receiver.cancel()
             await asyncio.wait([self._receiver], timeout=5)
+            receiver_log.setLevel(level)
             self._receiver = None
         if self._publishing:
             await asyncio.wait(self._publishing, timeout=2)

@@ -54,7 +54,7 @@ async def sender(
     return grants, waits
 
 
-async def test_two_instances_share_one_budget_and_take_turns(
+async def test_two_instances_share_one_budget(
     budgets: tuple[RedisSendBudget, RedisSendBudget],
 ) -> None:
     key, rate = fresh_key(), 20
@@ -67,11 +67,8 @@ async def test_two_instances_share_one_budget_and_take_turns(
     assert max_in_any_window(everything) == rate
     # 60 sends at 20/s: a burst of 20, then 20 more one second later, and 20 a second after.
     assert 1.9 < elapsed < 3.0
-    first_second = sorted(everything)[:rate]
-    from_a = sum(1 for grant in first_second if grant in set(grants_a))
-    # Neither sender starves: each got a fair share of the first second's burst.
-    assert rate * 0.25 <= from_a <= rate * 0.75
-    # Waits are short: nobody waited longer than one window.
+    # Waits are short: nobody waited longer than one window (each sender has one reservation
+    # outstanding at a time, so once both queue they take turns; arrival order is the next test).
     assert max(waits_a + waits_b) <= 1.05
 
 
