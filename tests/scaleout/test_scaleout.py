@@ -228,6 +228,10 @@ async def test_two_servers_two_workers_hold_the_budget_and_lose_nothing(cluster:
         assert texts == ["¡Hola! Ya te sigo.", "¿Seguimos?"], (wa_id, texts)
     audience = [wa_id for wa_id in sent if wa_id not in set(customers)]
     assert len(audience) == RECIPIENTS
+    # The replies went out while the broadcast was sending: they shared the number's budget.
+    first_reply = min(float(m["timestamp"]) for wa_id in customers for m in sent[wa_id])
+    last_broadcast = max(float(m["timestamp"]) for wa_id in audience for m in sent[wa_id])
+    assert first_reply < last_broadcast
     assert all([m["type"] for m in sent[wa_id]] == ["template"] for wa_id in audience)
 
     # The number's rate held across four processes, and Meta never refused a send.
