@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -49,9 +49,9 @@ async def _workspace(ctx: AppContext) -> str:
         return workspace.id
 
 
-async def _wait_for(condition: object, timeout: float = 15) -> None:
+async def _wait_for(condition: Callable[[], bool], timeout: float = 15) -> None:
     async with asyncio.timeout(timeout):
-        while not condition():  # type: ignore[operator]
+        while not condition():
             await asyncio.sleep(0.02)
 
 
