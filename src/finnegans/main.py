@@ -22,7 +22,7 @@ from finnegans.contacts import catalog_endpoints as contact_catalog_endpoints
 from finnegans.contacts import endpoints as contact_endpoints
 from finnegans.contacts import import_endpoints as contact_import_endpoints
 from finnegans.contacts import tasks as contact_tasks
-from finnegans.context import AppContext
+from finnegans.context import AppContext, close_send_budget, make_send_budget
 from finnegans.db.engine import create_engine
 from finnegans.db.models import WhatsAppAccount
 from finnegans.db.session import Database
@@ -30,6 +30,7 @@ from finnegans.flows import endpoints as flow_endpoints
 from finnegans.flows import tasks as flow_tasks
 from finnegans.inbox import canned_endpoints
 from finnegans.inbox import endpoints as inbox_endpoints
+from finnegans.jobs.dispatch import JobDispatch
 from finnegans.jobs.task_queue import TaskRunner
 from finnegans.jobs.webhook_worker import WebhookWorker
 from finnegans.kit.crypto import SecretBox
@@ -65,6 +66,7 @@ def build_context(settings: Settings) -> AppContext:
         login_throttle=LoginThrottle(settings.redis_url),
         accounts=AccountDirectory(db, secrets),
         sandbox=SandboxHub(secrets, f"{settings.public_url}/webhook"),
+        send_budget=make_send_budget(settings),
     )
     ctx.webhook_worker = WebhookWorker(db, partial(process_webhook_events, ctx))
     ctx.task_runner = TaskRunner(
@@ -75,6 +77,8 @@ def build_context(settings: Settings) -> AppContext:
             **broadcast_tasks.handlers(ctx),
         },
     )
+    if settings.redis_url:
+        ctx.dispatch = JobDispatch(settings.redis_url, ctx.task_runner, ctx.webhook_worker)
     ctx.realtime = RealtimeHub(ctx)
     db.session_info["realtime"] = ctx.realtime  # inbox events reach it from any session
     ctx.inbound_hooks.append(partial(download_inbound_media, ctx))
@@ -98,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     init_sentry(settings)
     ctx = build_context(settings)
     ingest = WebhookIngest(
-        ctx.accounts, IngestWriter(ctx.db, ctx.webhook_worker.notify), settings.meta_app_secret
+        ctx.accounts, IngestWriter(ctx.db, ctx.webhooks_stored), settings.meta_app_secret
     )
 
     @asynccontextmanager
@@ -106,6 +110,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ctx.sandbox.start(app)
         await register_sandbox_numbers(ctx)
         await ctx.realtime.start()
+        if ctx.dispatch is not None:
+            # With an embedded worker this process also takes work from the queue.
+            await ctx.dispatch.start(receive=settings.embedded_worker)
         if settings.embedded_worker:
             await ctx.webhook_worker.start()
             await ctx.task_runner.start()
@@ -118,11 +125,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            await ctx.task_runner.stop()
             await ingest.writer.stop()
+            if ctx.dispatch is not None:
+                await ctx.dispatch.stop()
+            await ctx.task_runner.stop()
             await ctx.webhook_worker.stop()
             await ctx.realtime.stop()
             await ctx.sandbox.stop()
+            await close_send_budget(ctx.send_budget)
             await ctx.db.dispose()
 
     app = FastAPI(

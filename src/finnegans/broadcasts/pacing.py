@@ -12,6 +12,7 @@ import httpx
 from finnegans.context import AppContext
 from finnegans.db.models import WhatsAppAccount
 from finnegans.whatsapp.graph import GraphClient
+from finnegans.whatsapp.graph_factory import number_budget
 from finnegans.whatsapp.sandbox import EMULATOR_BASE_URL
 
 MAX_BATCH = 200
@@ -93,4 +94,5 @@ def graph_client(ctx: AppContext, account: WhatsAppAccount, rate: int) -> GraphC
         base_url=EMULATOR_BASE_URL if in_sandbox else ctx.settings.graph_api_url,
         http_client=ctx.sandbox.graph_http if in_sandbox else shared_http(),
         retry_attempts=1,
+        **number_budget(ctx, account),  # the number's total, shared with live sends
     )  # fmt: skip

@@ -40,6 +40,8 @@ KEEP_FINISHED = timedelta(days=7)
 
 # Runners of this process; enqueue() wakes them after commit instead of waiting for a poll.
 _wake_listeners: set[Callable[[], None]] = set()
+# With Redis, enqueue() also tells the worker processes which task is ready (jobs/dispatch.py).
+_publishers: set[Callable[[int], None]] = set()
 
 
 @dataclass(frozen=True)
@@ -94,13 +96,29 @@ def enqueue(
         attempts=0,
     )
     session.add(task)
-    after_commit(session, wake_runners)
+
+    def committed() -> None:
+        wake_runners()
+        # A timer due later is left to the workers' poll: the queue carries no delays.
+        if task.due_at <= utcnow():
+            for publish in list(_publishers):
+                publish(task.id)
+
+    after_commit(session, committed)
     return task
 
 
 def wake_runners() -> None:
     for listener in list(_wake_listeners):
         listener()
+
+
+def add_publisher(publish: Callable[[int], None]) -> None:
+    _publishers.add(publish)
+
+
+def remove_publisher(publish: Callable[[int], None]) -> None:
+    _publishers.discard(publish)
 
 
 async def finish(session: AsyncSession, task_id: int, state: str = "done") -> None:
@@ -189,11 +207,14 @@ class TaskRunner:
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
                 self._wake.clear()
 
-    async def claim(self) -> TaskRef | None:
+    async def claim(self, task_id: int | None = None) -> TaskRef | None:
+        """The next due task (or task `task_id` if it is due and not blocked), now running."""
         # One claim at a time per process: concurrent claimers would pick the same contact.
         async with self._claim_lock, self.db.unit_of_work() as session:
             now = utcnow()
             query = select(Task).where(_claimable(now)).order_by(Task.due_at, Task.id).limit(1)
+            if task_id is not None:
+                query = query.where(Task.id == task_id)
             if not self.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
             task = (await session.execute(query)).scalar_one_or_none()
@@ -210,6 +231,21 @@ class TaskRunner:
         ref = await self.claim()
         if ref is None:
             return False
+        await self._run(ref)
+        return True
+
+    async def run_named(self, task_id: int) -> bool:
+        """Run task `task_id` if it is still due here; False when another process has it,
+        it is done, or an earlier task of its contact goes first (that one's runner moves on
+        to it next, or the poll does)."""
+        ref = await self.claim(task_id)
+        if ref is None:
+            return False
+        await self._run(ref)
+        self.notify()  # a later task of the same contact may be due now
+        return True
+
+    async def _run(self, ref: TaskRef) -> None:
         handler = self.handlers.get(ref.kind)
         try:
             if handler is None:
@@ -218,7 +254,6 @@ class TaskRunner:
         except Exception as exc:
             log.exception("task_failed", task_id=ref.id, kind=ref.kind, attempts=ref.attempts)
             await self._record_failure(ref, exc)
-        return True
 
     async def _record_failure(self, ref: TaskRef, exc: Exception) -> None:
         final = ref.attempts >= MAX_ATTEMPTS

@@ -4,7 +4,8 @@ The webhook request only stores the raw body; this worker claims pending rows, h
 the processor (which is idempotent, so a retry or a duplicate delivery changes nothing), and
 marks it processed, or schedules a retry with backoff after a failure. Rows left "processing"
 by a crash are reclaimed at start-up. The database row is the durable state; the asyncio task is
-only the executor (issue 7 moves execution to a Redis-backed queue for several workers).
+only the executor. With Redis, a queue message wakes a worker process as soon as events are
+stored (`jobs/dispatch.py`); the poll stays as the safety net.
 """
 
 from __future__ import annotations
@@ -121,6 +122,17 @@ class WebhookWorker:
         await self._yield_to_requests()
         async with self._lock:  # one batch at a time per process keeps arrival order
             return await self._claim_and_process()
+
+    async def process_stored(self, count: int) -> int:
+        """Process up to `count` due events (a queue message said that many were stored; other
+        workers may have taken some, then this ends early)."""
+        done = 0
+        while done < count:
+            processed = await self.run_once()
+            if processed == 0:
+                break
+            done += processed
+        return done
 
     async def drain(self) -> None:
         """Process until nothing is due (tests and benchmarks use this; wrap it in a timeout)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from finnegans.context import AppContext
 from finnegans.db.models import WhatsAppAccount
 from finnegans.whatsapp.graph import GraphClient
@@ -21,4 +23,20 @@ def graph_client_for(ctx: AppContext, account: WhatsAppAccount) -> GraphClient:
         base_url=EMULATOR_BASE_URL if in_sandbox else ctx.settings.graph_api_url,
         # Sandbox numbers reach the in-process emulator over its ASGI transport.
         http_client=ctx.sandbox.graph_http if in_sandbox else None,
+        **number_budget(ctx, account),
     )
+
+
+def number_budget(ctx: AppContext, account: WhatsAppAccount) -> dict[str, Any]:
+    """Every message to Meta pays into the number's budget at its full rate (live replies,
+    inbox and template sends, and broadcasts on top of their own reduced-rate key), so the
+    number's total stays under its limit in every process (one Redis budget with REDIS_URL)."""
+    return {
+        "send_budget": ctx.send_budget,
+        "send_rate_per_second": account.send_budget_per_second,
+        "budget_key": account_budget_key(account.id),
+    }
+
+
+def account_budget_key(account_id: str) -> str:
+    return f"number:{account_id}"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import require_service
+from tests.processes import free_port, wait_http
 
 PHONE_NUMBER_ID = "106540352242999"
 WABA_ID = "102290129340999"
@@ -31,24 +31,6 @@ TOKEN = "crash-test-token"  # the emulator's credential for this test
 APP_SECRET = "crash-test-secret"
 RECIPIENTS = 200
 BUDGET = 40  # messages/s: 36 for the broadcast, so the run takes about 6 seconds
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_http(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
 
 
 class Servers:

@@ -3,10 +3,6 @@ processes on one database, plus a worker-like process that emits without holding
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +15,8 @@ from finnegans.main import build_context
 from finnegans.realtime import conversation_room, workspace_room
 from tests.conftest import ENCRYPTION_KEY, make_settings
 from tests.helpers import register
-from tests.integration.realtime.socket_helpers import WAIT, connect, free_port, nothing_more
+from tests.integration.realtime.socket_helpers import WAIT, connect, nothing_more
+from tests.processes import finnegans, free_port
 
 JWT_SECRET = "redis-fanout-secret-" + "z" * 40
 
@@ -29,7 +26,6 @@ def _serve(database_url: str, redis_url: str, data_dir: Path) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "JWT_SECRET": JWT_SECRET,
@@ -39,33 +35,11 @@ def _serve(database_url: str, redis_url: str, data_dir: Path) -> Iterator[str]:
         "LOG_LEVEL": "WARNING",
         "ENVIRONMENT": "test",
     }
-    data_dir.mkdir(parents=True, exist_ok=True)
-    log_path = data_dir / "server.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "finnegans", "serve", "--no-migrate", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(log_path.read_text())
-            time.sleep(0.1)
+    with finnegans(
+        "serve", "--no-migrate", "--port", str(port),
+        env=env, log=data_dir / "server.log", ready_url=f"{url}/api/health",
+    ):  # fmt: skip
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture

@@ -290,6 +290,12 @@ def build_control_router(emulator: Emulator, prefix: str = "/_emulator") -> APIR
         emulator.faults = Faults()
         return emulator.faults
 
+    @router.get("/throughput")
+    async def throughput() -> dict[str, dict[str, int]]:
+        """Sends refused with 130429 so far, per number."""
+        refused = emulator.outbound.refused_130429
+        return {pnid: {"refused_130429": refused[pnid]} for pnid in emulator.state.numbers}
+
     @router.get("/deliveries")
     async def deliveries(limit: int = 100) -> list[dict[str, Any]]:
         return [a.public() for a in list(emulator.webhooks.attempts)[-max(limit, 0) :]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,7 @@ class Outbound:
         self.dice = dice
         self.throughput = throughput
         self.pairs = pairs
+        self.refused_130429: Counter[str] = Counter()  # per number, for tests and benchmarks
 
     # entry point ---------------------------------------------------------------------------
     def send(self, number: BusinessNumber, body: Any) -> dict[str, Any]:
@@ -64,11 +66,11 @@ class Outbound:
         template = self._template(number, request) if request.type == "template" else None
         faults = self._faults()
         key = number.phone_number_id
-        if faults.throughput_auto and not self.throughput.allow(
-            key, number.throughput_mps, THROUGHPUT_WINDOW_SECONDS
-        ):
-            raise GraphApiError(130429)
-        if self.dice.roll(faults.throughput_error_rate):
+        if (
+            faults.throughput_auto
+            and not self.throughput.allow(key, number.throughput_mps, THROUGHPUT_WINDOW_SECONDS)
+        ) or self.dice.roll(faults.throughput_error_rate):
+            self.refused_130429[key] += 1
             raise GraphApiError(130429)
         pair = (key, customer.wa_id)
         if faults.pair_rate_limit and not self.pairs.allow(

@@ -217,7 +217,7 @@ class WebhookDispatcher:
         copy: int,
     ) -> None:
         faults = self._faults()
-        url = number.webhook_url
+        url = _pick_url(number.webhook_url, delivery_id + copy)
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         if signature is not None:
             headers[SIGNATURE_HEADER] = signature
@@ -249,3 +249,12 @@ class WebhookDispatcher:
                 await asyncio.sleep(delay)
                 delay *= 2
         self.given_up += 1
+
+
+def _pick_url(webhook_url: str | None, turn: int) -> str | None:
+    """A comma-separated list is served round-robin, like a load balancer in front of several
+    servers: copies of one body (`webhook_copies`) reach different servers."""
+    if webhook_url is None or "," not in webhook_url:
+        return webhook_url
+    urls = [url.strip() for url in webhook_url.split(",") if url.strip()]
+    return urls[turn % len(urls)]

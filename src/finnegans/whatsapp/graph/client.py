@@ -336,8 +336,8 @@ class GraphClient:
         ):
             with attempt:
                 if use_budget and self._send_budget is not None:
-                    waited = await self._send_budget.acquire(self._budget_key, self._send_rate)
-                    metrics.SEND_BUDGET_WAIT.observe(waited)
+                    # Every attempt is a request Meta counts, so every attempt pays.
+                    await self._send_budget.acquire(self._budget_key, self._send_rate)
                 return await self._timed_request(operation, method, url, safe_to_repeat, request)
         raise AssertionError("unreachable: stamina either returns or re-raises")
 
