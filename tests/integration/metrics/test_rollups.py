@@ -149,6 +149,12 @@ async def test_other_workspaces_keep_their_own_counts(app: FastAPI, client: Asyn
     assert (await overview(client, second))["funnel"] == {
         "sent": 5, "delivered": 0, "read": 0, "failed": 0, "pending": 0}  # fmt: skip
 
+    # Deleting a workspace cascades to its messages and roll-ups; the other keeps its counts.
+    async with db.unit_of_work() as session:
+        await session.execute(delete(Workspace).where(Workspace.id == second.workspace_id))
+    await assert_rollups_exact(db)
+    assert (await overview(client, first))["funnel"]["read"] == 2
+
 
 @pytest.mark.parametrize(
     ("zone", "boundary_utc"),
