@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -110,6 +111,7 @@ async def run(database_url: str | None, messages: int, batch: int) -> None:
             results.append((label, await measure(db, workspace_id, messages, batch)))
     finally:
         await db.dispose()
+        shutil.rmtree(data_dir, ignore_errors=True)
     backend = "PostgreSQL" if database_url else "SQLite"
     print(f"{backend}: {messages:,} bulk-inserted messages ({batch} a transaction), "
           f"{messages // 10:,} single inserts and status moves (1 a transaction)")  # fmt: skip
