@@ -37,8 +37,9 @@ openapi:
 	$(VENV)/finnegans openapi > web/openapi.json
 	cd web && npm run gen:api
 
+## Every benchmark on SQLite, PostgreSQL and scale-out (quick sizes; BENCH_FULL=1 for the full ones).
 bench:
-	$(VENV)/python bench/startup.py
+	bash scripts/bench.sh
 
 clean:
 	rm -rf .venv web/node_modules src/finnegans/web_dist .pytest_cache .mypy_cache .ruff_cache

@@ -6,6 +6,10 @@ inserts; then times the real API in this process (httpx over ASGI, no network).
 
     .venv/bin/python bench/overview_queries.py --messages 1000000 --contacts 50000
     .venv/bin/python bench/overview_queries.py --database-url postgresql://... --messages 1000000
+
+--breakdown also times each part of the 90-day overview on its own (the repository queries,
+no HTTP). --reuse DATABASE_URL skips seeding and measures a database seeded by an earlier run
+(the SQLite file stays in /tmp/overview-bench-*/bench.db; its first user is the bench owner).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -24,7 +29,7 @@ from asgi_lifespan import LifespanManager
 from cryptography.fernet import Fernet
 from httpx import ASGITransport, AsyncClient, Response
 from inbox_queries import BATCH, STATUSES, timed  # same folder: run as bench/overview_queries.py
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 
 from finnegans.config import Settings
 from finnegans.context import AppContext
@@ -38,8 +43,13 @@ from finnegans.db.models import (
     FlowSessionNode,
     FlowVersion,
     Message,
+    User,
 )
+from finnegans.flows.repository import FlowRepository
+from finnegans.kit.clock import utcnow
 from finnegans.main import create_app
+from finnegans.metrics.days import Period, workspace_zone
+from finnegans.metrics.repository import MetricsRepository
 
 OUTBOUND = ("read", "read", "read", "delivered", "delivered", "sent", "failed", "pending")
 FLOWS = 8
@@ -127,7 +137,42 @@ async def _insert(ctx: AppContext, model: Any, rows: list[dict[str, Any]]) -> No
         await session.execute(insert(model), rows)
 
 
-async def run(database_url: str | None, contacts: int, messages: int, runs: int) -> None:
+async def breakdown(
+    ctx: AppContext, workspace_id: str, runs: int
+) -> list[tuple[str, float, float]]:
+    """Each query of the 90-day overview alone, straight on a session."""
+    period = Period.ending_today(workspace_zone(None), 90, utcnow())
+    async with ctx.db.unit_of_work(write=False) as session:
+        repo = MetricsRepository(session)
+        top = (await repo.sessions_by_flow(workspace_id, period))[0][0]
+        parts: dict[str, Callable[[], Awaitable[object]]] = {
+            "part: contacts (total, new)": lambda: repo.contact_counts(workspace_id, period.start),
+            "part: open conversations": lambda: repo.open_conversations(workspace_id),
+            "part: messages per day (roll-up)": lambda: repo.messages_by_day(workspace_id, period),
+            "part: sessions per flow": lambda: repo.sessions_by_flow(workspace_id, period),
+            "part: drop-off of the top flow": lambda: FlowRepository(session).node_stats(top),
+        }
+        results = []
+        for name, call in parts.items():
+            values = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                await call()
+                values.append((time.perf_counter() - started) * 1000)
+            values.sort()
+            results.append((name, statistics.median(values), values[int(0.95 * (len(values) - 1))]))
+    return results
+
+
+async def run(
+    database_url: str | None,
+    contacts: int,
+    messages: int,
+    runs: int,
+    *,
+    reuse: bool = False,
+    parts: bool = False,
+) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="overview-bench-"))
     url = database_url or f"sqlite:///{data_dir / 'bench.db'}"
     settings = Settings(
@@ -141,14 +186,25 @@ async def run(database_url: str | None, contacts: int, messages: int, runs: int)
     async with LifespanManager(app):
         ctx: AppContext = app.state.ctx
         async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
-            owner = await client.post("/api/auth/register", json={
-                "name": "Bench", "email": f"bench-{time.time_ns()}@example.com",
-                "password": "bench-password"})  # fmt: skip
+            if reuse:
+                async with ctx.db.unit_of_work(write=False) as session:
+                    email = (
+                        (await session.execute(select(User.email).order_by(User.created_at)))
+                        .scalars()
+                        .first()
+                    )
+                owner = await client.post("/api/auth/login", json={
+                    "email": email, "password": "bench-password"})  # fmt: skip
+            else:
+                owner = await client.post("/api/auth/register", json={
+                    "name": "Bench", "email": f"bench-{time.time_ns()}@example.com",
+                    "password": "bench-password"})  # fmt: skip
             auth = {"Authorization": f"Bearer {owner.json()['token']}"}
             me = (await client.get("/api/auth/me", headers=auth)).json()
-            await seed(ctx, me["workspace"]["id"], contacts, messages)
-            async with ctx.db.unit_of_work() as session:
-                await session.execute(text("ANALYZE"))
+            if not reuse:
+                await seed(ctx, me["workspace"]["id"], contacts, messages)
+                async with ctx.db.unit_of_work() as session:
+                    await session.execute(text("ANALYZE"))
 
             def get(path: str, **params: Any) -> Callable[[], Awaitable[Response]]:
                 return lambda: client.get(path, headers=auth, params=params)
@@ -162,11 +218,13 @@ async def run(database_url: str | None, contacts: int, messages: int, runs: int)
                 await timed("search: a phone's digits", runs, get("/api/search", q="0000123")),
                 await timed("search: no match", runs, get("/api/search", q="zzzz")),
             ]
-    backend = "PostgreSQL" if database_url else "SQLite"
+            if parts:
+                results += await breakdown(ctx, me["workspace"]["id"], overview_runs)
+    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(f"{backend}, {messages:,} messages, {contacts:,} contacts")
-    print(f"{'query':28} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"{'query':34} {'p50 ms':>8} {'p95 ms':>8}")
     for name, p50, p95 in results:
-        print(f"{name:28} {p50:8.1f} {p95:8.1f}")
+        print(f"{name:34} {p50:8.1f} {p95:8.1f}")
 
 
 def main() -> None:
@@ -175,8 +233,21 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--breakdown", action="store_true", help="time each overview query too")
+    parser.add_argument("--reuse", action="store_true", help="measure --database-url as seeded")
     args = parser.parse_args()
-    asyncio.run(run(args.database_url, args.contacts, args.messages, args.runs))
+    if args.reuse and not args.database_url:
+        parser.error("--reuse needs --database-url (an earlier run's database)")
+    asyncio.run(
+        run(
+            args.database_url,
+            args.contacts,
+            args.messages,
+            args.runs,
+            reuse=args.reuse,
+            parts=args.breakdown,
+        )
+    )
 
 
 if __name__ == "__main__":

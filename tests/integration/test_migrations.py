@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, inspect
 from finnegans.config import Settings
 from finnegans.db.base import Base
 from finnegans.db.migrate import downgrade, upgrade
+from finnegans.db.migration_only import include_object
 
 
 def _sync_url(url: str) -> str:
@@ -22,7 +23,10 @@ def _diff(url: str) -> list[object]:
     engine = create_engine(_sync_url(url))
     with engine.connect() as conn:
         diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_object}
+            ),
+            Base.metadata,
         )
     engine.dispose()
     return list(diff)

@@ -1,10 +1,9 @@
-"""Local-day bucketing that works on SQLite and PostgreSQL, and the period a request covers.
+"""The period a request covers, and local days of message roll-up slots on any database.
 
-Timestamps are stored as naive UTC. PostgreSQL converts them with AT TIME ZONE (named zones,
-DST included). SQLite has no time zone database: rows group by their UTC hour and each hour
-maps to its local day in Python (whole-hour zones, DST included), or, for zones with a
-half-hour offset, the period is cut into the spans where the zone's UTC offset is constant and
-each span shifts by its own offset: a CASE with a few branches, evaluated inside the GROUP BY.
+Messages are counted in 15-minute UTC slots (`message_rollups`). Every UTC offset in use is a
+multiple of 15 minutes, so a slot lies within one local day in any zone; the period is cut into
+the spans where the zone's offset is constant (DST changes) and each span shifts its slots by
+its own offset.
 """
 
 from __future__ import annotations
@@ -15,7 +14,11 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, case, func, literal_column
+from sqlalchemy import ColumnElement, case, literal_column
+
+from finnegans.db.models.metrics import SLOT_SECONDS
+
+SLOT = timedelta(seconds=SLOT_SECONDS)
 
 
 def workspace_zone(name: str | None) -> ZoneInfo:
@@ -61,11 +64,11 @@ def _offset_spans(period: Period) -> list[tuple[datetime, timedelta]]:
     for i in range(1, period.days + 1):
         at = period.midnight(period.first_day + timedelta(days=i))
         if _utcoffset(period.zone, at) != spans[-1][1]:
-            # The offset changed during the previous day: find the hour it did.
-            hour = previous
-            while _utcoffset(period.zone, hour) == spans[-1][1]:
-                hour += timedelta(hours=1)
-            spans.append((hour, _utcoffset(period.zone, hour)))
+            # The offset changed during the previous day: find the slot it did.
+            moment = previous
+            while _utcoffset(period.zone, moment) == spans[-1][1]:
+                moment += SLOT
+            spans.append((moment, _utcoffset(period.zone, moment)))
         previous = at
     return spans
 
@@ -74,42 +77,39 @@ def _utcoffset(zone: tzinfo, at: datetime) -> timedelta:
     return at.astimezone(zone).utcoffset() or timedelta(0)
 
 
-def _sqlite_shift(column: Any, offset: timedelta) -> ColumnElement[Any]:
-    minutes = int(offset.total_seconds() // 60)
-    return func.date(column, f"{minutes:+d} minutes")
+def epoch_seconds(at: datetime) -> int:
+    return int(at.timestamp())
 
 
-def day_bucket(
-    column: Any, dialect: str, period: Period
-) -> tuple[ColumnElement[Any], Callable[[Any], date]]:
-    """A SQL expression to GROUP BY, and how to turn each of its values into a local day.
+def slot_day(slot_start: Any, period: Period) -> tuple[ColumnElement[Any], Callable[[Any], date]]:
+    """A SQL expression giving the local day number of a roll-up slot, and how to read it.
 
-    PostgreSQL groups by the local date itself. On SQLite, when every UTC offset of the period
-    is a whole number of hours (nearly every zone), rows group by their UTC hour, a cheap
-    prefix of the stored text, and each of the few hundred hours maps to its local day here;
-    other zones (India's +05:30...) shift each span by its own offset in SQL.
+    A slot (Unix seconds, UTC) shifted by the zone's UTC offset and divided by 86,400 is the
+    local day counted from 1970-01-01: integer arithmetic, the same SQL on SQLite and
+    PostgreSQL, no time zone database needed in SQL. When the offset changes during the
+    period (DST), each span shifts by its own offset: a CASE with one branch per change.
     """
-    if dialect == "postgresql":
-        # Literals, not bound parameters: the same expression appears in SELECT and GROUP BY.
-        utc: ColumnElement[str] = literal_column("'UTC'")
-        local: ColumnElement[str] = literal_column("'" + period.zone.key.replace("'", "") + "'")
-        return func.date(func.timezone(local, func.timezone(utc, column))), as_date
     spans = _offset_spans(period)
-    if all(offset.total_seconds() % 3600 == 0 for _, offset in spans):
-        zone = period.zone
 
-        def hour_to_day(value: Any) -> date:
-            return datetime.fromisoformat(f"{value}:00").replace(tzinfo=UTC).astimezone(zone).date()
+    def shifted(offset: timedelta) -> ColumnElement[Any]:
+        # Literals, not bound parameters: the same expression appears in SELECT and GROUP BY.
+        seconds: ColumnElement[int] = literal_column(str(int(offset.total_seconds())))
+        # `/` of two integers truncates on both databases (slots are positive: floor).
+        # SQLAlchemy's own `/` and `//` would cast to NUMERIC or call FLOOR().
+        return (slot_start + seconds).self_group().op("/")(literal_column("86400"))  # type: ignore[no-any-return]
 
-        return func.substr(column, 1, 13), hour_to_day
     if len(spans) == 1:
-        return _sqlite_shift(column, spans[0][1]), as_date
-    # Each span ends where the next begins.
-    whens = [(column < spans[i + 1][0], _sqlite_shift(column, offset))
-             for i, (_, offset) in enumerate(spans[:-1])]  # fmt: skip
-    return case(*whens, else_=_sqlite_shift(column, spans[-1][1])), as_date
+        expression = shifted(spans[0][1])
+    else:
+        # Each span ends where the next begins.
+        whens = [(slot_start < literal_column(str(epoch_seconds(spans[i + 1][0]))), shifted(off))
+                 for i, (_, off) in enumerate(spans[:-1])]  # fmt: skip
+        expression = case(*whens, else_=shifted(spans[-1][1]))
+    return expression, _day_number_to_date
 
 
-def as_date(value: Any) -> date:
-    """SQLite answers 'YYYY-MM-DD', PostgreSQL a date."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+_EPOCH_DAY = date(1970, 1, 1)
+
+
+def _day_number_to_date(value: Any) -> date:
+    return _EPOCH_DAY + timedelta(days=int(value))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from finnegans.db.models import (
@@ -17,10 +17,10 @@ from finnegans.db.models import (
     Conversation,
     Flow,
     FlowSession,
-    Message,
+    MessageRollup,
     Workspace,
 )
-from finnegans.metrics.days import Period, day_bucket
+from finnegans.metrics.days import Period, epoch_seconds, slot_day
 
 
 def _like(text: str) -> str:
@@ -75,37 +75,49 @@ class MetricsRepository:
     ) -> list[tuple[date, str, str, int]]:
         """(local day, direction, status, count) for the period's messages.
 
-        Several rows may share a day and a status (SQLite groups by hour): callers add them up.
+        Sums the roll-up slots (at most 96 a day per direction and status), never the messages.
         """
-        day, to_date = day_bucket(Message.created_at, self.dialect, period)
+        day, to_date = slot_day(MessageRollup.slot_start, period)
         rows = await self.session.execute(
-            select(day, Message.direction, Message.status, func.count())
-            .where(
-                Message.workspace_id == workspace_id,
-                Message.created_at >= period.start,
-                Message.created_at < period.end,
+            select(
+                day, MessageRollup.direction, MessageRollup.status, func.sum(MessageRollup.count)
             )
-            .group_by(day, Message.direction, Message.status)
+            .where(
+                MessageRollup.workspace_id == workspace_id,
+                MessageRollup.slot_start >= epoch_seconds(period.start),
+                MessageRollup.slot_start < epoch_seconds(period.end),
+            )
+            .group_by(day, MessageRollup.direction, MessageRollup.status)
         )
-        return [(to_date(d), direction, status, int(n)) for d, direction, status, n in rows.all()]
+        return [
+            (to_date(d), direction, status, int(n)) for d, direction, status, n in rows.all() if n
+        ]
 
     async def sessions_by_flow(
         self, workspace_id: str, period: Period
     ) -> list[tuple[str, str, int, int]]:
         """(flow id, name, sessions started, of them completed) per flow, most started first."""
-        completed = func.sum(case((FlowSession.status == "completed", 1), else_=0))
-        started = func.count(FlowSession.id)
-        rows = await self.session.execute(
-            select(Flow.id, Flow.name, started, completed)
-            .join(Flow, Flow.id == FlowSession.flow_id)
+        # Count the period's sessions per flow first, then name the flows: joined directly,
+        # SQLite walks the period's sessions once per flow (the index is by start time).
+        per_flow = (
+            select(
+                FlowSession.flow_id,
+                func.count().label("started"),
+                func.sum(case((FlowSession.status == "completed", 1), else_=0)).label("completed"),
+            )
             .where(
                 FlowSession.workspace_id == workspace_id,
-                Flow.workspace_id == workspace_id,
                 FlowSession.started_at >= period.start,
                 FlowSession.started_at < period.end,
             )
-            .group_by(Flow.id, Flow.name)
-            .order_by(started.desc(), Flow.name)
+            .group_by(FlowSession.flow_id)
+            .subquery()
+        )
+        rows = await self.session.execute(
+            select(Flow.id, Flow.name, per_flow.c.started, per_flow.c.completed)
+            .join(per_flow, per_flow.c.flow_id == Flow.id)
+            .where(Flow.workspace_id == workspace_id)
+            .order_by(per_flow.c.started.desc(), Flow.name)
         )
         return [(fid, name, int(s), int(c or 0)) for fid, name, s, c in rows.all()]
 
@@ -145,22 +157,46 @@ class MetricsRepository:
     async def search_conversations(
         self, workspace_id: str, q: str, limit: int
     ) -> list[tuple[Conversation, Contact]]:
+        contact_matches = or_(self._contains(Contact.name, q), self._contains(Contact.phone, q))
+        preview_matches = self._contains(Conversation.last_message_preview, q)
+        if self.dialect == "postgresql":
+            matches: ColumnElement[bool] = Conversation.id.in_(
+                self._conversations_matching(workspace_id, contact_matches, preview_matches)
+            )
+        else:  # SQLite scans either way; one pass over the join is the cheapest scan
+            matches = or_(contact_matches, preview_matches)
         rows = await self.session.execute(
             select(Conversation, Contact)
             .join(Contact, Contact.id == Conversation.contact_id)
             .where(
                 Conversation.workspace_id == workspace_id,
                 Contact.workspace_id == workspace_id,
-                or_(
-                    self._contains(Contact.name, q),
-                    self._contains(Contact.phone, q),
-                    self._contains(Conversation.last_message_preview, q),
-                ),
+                matches,
             )
             .order_by(_newest_first(Conversation.last_message_at, Conversation.created_at))
             .limit(limit)
         )
         return [(conv, contact) for conv, contact in rows.all()]
+
+    def _conversations_matching(
+        self, workspace_id: str, contact_matches: Any, preview_matches: Any
+    ) -> Any:
+        """Ids of conversations whose contact or preview matches: two searches united, each on
+        one table, so each half uses its own trigram index (migration 0008); one OR across the
+        join made PostgreSQL hash-join and filter every conversation (250 ms on 50,000)."""
+        by_contact = (
+            select(Conversation.id)
+            .join(Contact, Contact.id == Conversation.contact_id)
+            .where(
+                Conversation.workspace_id == workspace_id,
+                Contact.workspace_id == workspace_id,
+                contact_matches,
+            )
+        )
+        by_preview = select(Conversation.id).where(
+            Conversation.workspace_id == workspace_id, preview_matches
+        )
+        return select(union(by_contact, by_preview).subquery().c.id)
 
     async def search_broadcasts(self, workspace_id: str, q: str, limit: int) -> list[Broadcast]:
         rows = await self.session.execute(

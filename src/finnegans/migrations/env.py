@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from finnegans.db import models  # noqa: F401  (registers every table on Base.metadata)
 from finnegans.db.base import Base
 from finnegans.db.engine import create_engine
+from finnegans.db.migration_only import include_object
 
 target_metadata = Base.metadata
 
@@ -21,6 +22,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=True,
         compare_type=True,
         compare_server_default=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

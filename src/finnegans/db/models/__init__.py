@@ -20,6 +20,7 @@ from finnegans.db.models.flows import (
 from finnegans.db.models.imports import ContactImport, ContactImportError
 from finnegans.db.models.inbox import CannedResponse
 from finnegans.db.models.messaging import Message, MessageStatus
+from finnegans.db.models.metrics import MessageRollup
 from finnegans.db.models.tasks import Task
 from finnegans.db.models.templates import MessageTemplate
 from finnegans.db.models.whatsapp import (
@@ -61,6 +62,7 @@ __all__ = [
     "FlowVersion",
     "Invitation",
     "Message",
+    "MessageRollup",
     "MessageStatus",
     "MessageTemplate",
     "PendingStatus",
