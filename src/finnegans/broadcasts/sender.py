@@ -301,7 +301,8 @@ async def _send_one(
     # broadcasts of the number in this process; its own key, so live traffic keeps the rest).
     await ctx.send_budget.acquire(f"broadcast:{batch.account.id}", batch.rate)
     try:
-        outcome.wamid = (await graph.send(payload)).wamid
+        async with throttle_for(batch.account.id).unanswered(batch.rate):
+            outcome.wamid = (await graph.send(payload)).wamid
     except GraphError as exc:
         outcome.error_kind, outcome.code = exc.kind.value, exc.code
         outcome.reason = exc.title or exc.message
