@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -17,6 +20,33 @@ DEFAULT_WABA_ID = "102290129340398"
 DEFAULT_DISPLAY_NUMBER = "15550783881"
 DEFAULT_ACCESS_TOKEN = "emulator-token"  # noqa: S105 - a sandbox credential, documented
 DEFAULT_APP_SECRET = "emulator-app-secret"  # noqa: S105 - idem
+
+
+_freezing = False
+
+
+def _freeze_after_full_collections() -> None:
+    """After each full collection, move its survivors out of the collector's reach.
+
+    The emulator keeps every conversation, message and status for its lifetime, so the heap
+    only grows, and each full collection re-scanned all of it: in a 10,000-message broadcast
+    bench the emulator's pauses grew from 70 ms to 360 ms (258,000 objects), holding its Graph
+    answers back while they lasted. What survives a full collection is state, not garbage;
+    frozen, later full collections scan only what came after. Once per process, and only in
+    the standalone server (the in-process emulator shares its interpreter with tests).
+    """
+    global _freezing
+    if _freezing:
+        return
+    _freezing = True
+    loop = asyncio.get_running_loop()
+
+    def after(phase: str, info: dict[str, Any]) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            loop.call_soon_threadsafe(gc.freeze)  # not inside the collector's own callback
+
+    gc.freeze()  # start-up objects first, as `serve` does
+    gc.callbacks.append(after)
 
 
 def create_standalone_app(
@@ -60,6 +90,7 @@ def create_standalone_app(
 
         # As many connections as webhook POSTs in flight: no request ever queues in a pool.
         poster = AiohttpPoster(connections=MAX_IN_FLIGHT)
+        _freeze_after_full_collections()
         async with httpx.AsyncClient(timeout=webhook_timeout) as client:
             emulator.webhooks.http = client
             emulator.webhooks.poster = poster
