@@ -36,6 +36,7 @@ from finnegans.broadcasts.pacing import (
     THROUGHPUT_BACKOFF,
     batch_size,
     graph_client,
+    graph_slot,
     throttle_for,
 )
 from finnegans.broadcasts.repository import BroadcastRepository
@@ -301,7 +302,8 @@ async def _send_one(
     # broadcasts of the number in this process; its own key, so live traffic keeps the rest).
     await ctx.send_budget.acquire(f"broadcast:{batch.account.id}", batch.rate)
     try:
-        outcome.wamid = (await graph.send(payload)).wamid
+        async with throttle_for(batch.account.id).unanswered(batch.rate), graph_slot():
+            outcome.wamid = (await graph.send(payload)).wamid
     except GraphError as exc:
         outcome.error_kind, outcome.code = exc.kind.value, exc.code
         outcome.reason = exc.title or exc.message

@@ -6,6 +6,13 @@ Retries: Meta retries a non-200 "immediately, then with decreasing frequency, fo
 the emulator compresses that into `Faults.webhook_retries` re-posts after `webhook_retry_delay`
 seconds, doubling each time (default: 3 retries after 0.05 s, 0.1 s, 0.2 s). Any 2xx counts as
 acknowledged; network errors and timeouts are retried like non-2xx answers.
+
+At most `MAX_IN_FLIGHT` POSTs are open at once; the rest wait their turn here, in order. Without
+the bound, a platform that acknowledged slowly for a moment let hundreds of POSTs pile up inside
+httpcore's connection pool, which re-scans every queued request against every connection each
+time one finishes: at 240 status webhooks/s the emulator spent three quarters of its CPU there,
+its own Graph answers stalled for seconds and broadcasts timed out (bench/README.md, Broadcast
+pacing).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import itertools
 import json
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +33,15 @@ from finnegans.whatsapp.emulator.state import BusinessNumber, Customer
 from finnegans.whatsapp.signature import SIGNATURE_HEADER, meta_wire_json, sign
 
 USER_AGENT = "facebookexternalua"
+MAX_IN_FLIGHT = 32  # webhook POSTs open at once (the standalone server's pool has as many)
+
+
+class DeliveryFailed(Exception):
+    """A webhook POST got no answer (connection refused or reset, timeout)."""
+
+
+# (url, body, headers, timeout seconds) -> the HTTP status; raises DeliveryFailed.
+WebhookPoster = Callable[[str, bytes, dict[str, str], float], Awaitable[int]]
 
 
 def metadata(number: BusinessNumber) -> dict[str, str]:
@@ -128,9 +144,14 @@ class WebhookDispatcher:
         http: httpx.AsyncClient | None = None,
         *,
         max_attempts_kept: int = 10_000,
+        max_in_flight: int = MAX_IN_FLIGHT,
     ) -> None:
         self._faults = faults
         self._http = http
+        # How POSTs go out; by default through `http` (httpx). The standalone server sets a
+        # cheaper one (aiohttp_poster.py).
+        self.poster: WebhookPoster = self._post_with_httpx
+        self._in_flight = asyncio.Semaphore(max_in_flight)
         self._owns_http = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._ids = itertools.count(1)
@@ -148,6 +169,15 @@ class WebhookDispatcher:
     @http.setter
     def http(self, client: httpx.AsyncClient) -> None:
         self._http, self._owns_http = client, False
+
+    async def _post_with_httpx(
+        self, url: str, body: bytes, headers: dict[str, str], time_limit: float
+    ) -> int:
+        try:
+            response = await self.http.post(url, content=body, headers=headers, timeout=time_limit)
+        except httpx.HTTPError as exc:
+            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+        return response.status_code
 
     async def aclose(self) -> None:
         for task in list(self._tasks):
@@ -229,12 +259,12 @@ class WebhookDispatcher:
                 error = "no webhook URL configured for this number"
             else:
                 try:
-                    response = await self.http.post(
-                        url, content=body, headers=headers, timeout=faults.webhook_timeout_seconds
-                    )
-                    status_code = response.status_code
-                except httpx.HTTPError as exc:
-                    error = f"{type(exc).__name__}: {exc}"
+                    async with self._in_flight:  # held for the POST only, never for a retry's wait
+                        status_code = await self.poster(
+                            url, body, headers, faults.webhook_timeout_seconds
+                        )
+                except DeliveryFailed as exc:
+                    error = str(exc)
             record = DeliveryAttempt(
                 delivery_id, copy, attempt, url, kind, body, signature, status_code, error,
                 time.time(),
