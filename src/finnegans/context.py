@@ -13,7 +13,6 @@ from finnegans.db.session import Database
 from finnegans.kit.crypto import SecretBox
 from finnegans.whatsapp.sandbox import SandboxHub
 from finnegans.whatsapp.send_budget import (
-    JITTER_SAFE_WINDOW_SECONDS,
     InMemorySendBudget,
     RedisSendBudget,
     SendBudget,
@@ -72,12 +71,11 @@ class AppContext:
 def make_send_budget(settings: Settings) -> SendBudget:
     """With REDIS_URL every process shares one budget per number (live sends, broadcasts);
     without it the single process keeps the budget in memory."""
-    window = JITTER_SAFE_WINDOW_SECONDS
     if not settings.redis_url:
-        return InMemorySendBudget(window_seconds=window)
+        return InMemorySendBudget()
     from redis.asyncio import Redis
 
-    return RedisSendBudget(Redis.from_url(settings.redis_url), window_seconds=window)
+    return RedisSendBudget(Redis.from_url(settings.redis_url))
 
 
 async def close_send_budget(budget: SendBudget) -> None:

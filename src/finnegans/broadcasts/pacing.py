@@ -6,9 +6,6 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections import deque
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
 
@@ -25,7 +22,6 @@ THROUGHPUT_BACKOFF = 1.0  # seconds the whole number pauses after a 130429
 # network), and Meta counts arrivals in its own 1-second window. Measured against the emulator
 # at exactly 80/s, a 0 % margin earned 130429s; 2 % paces an 80/s number at 78.4/s.
 JITTER_HEADROOM = 0.99
-META_WINDOW_SECONDS = 1.0  # Meta (and the emulator) count a number's sends per second
 
 
 class Throttle:
@@ -42,8 +38,6 @@ class Throttle:
         self.factor = 1.0
         self.resume_at = 0.0
         self._next_slot = 0.0
-        self._unanswered = 0  # sends on their way to Meta, not answered yet
-        self._answered: deque[float] = deque()  # when recent sends were answered (monotonic)
 
     def spacing(self, rate: int) -> float:
         """Reserve the next evenly spaced slot; the seconds to wait for it."""
@@ -51,37 +45,6 @@ class Throttle:
         slot = max(now, self._next_slot)
         self._next_slot = slot + 1.0 / (rate * JITTER_HEADROOM)
         return slot - now
-
-    @asynccontextmanager
-    async def unanswered(self, rate: int) -> AsyncIterator[None]:
-        """Hold a send while Meta might already count `rate` sends in the second it arrives in.
-
-        Meta counts when a request ARRIVES; we only know that it arrived between leaving here
-        and its answer. Any send answered less than a second ago, or not answered yet, may
-        therefore share a window with the next one, so the next waits until fewer than `rate`
-        of those remain. That bound holds however late the requests travel (a stalled event
-        loop, a busy CPU, garbage collection): measured under load, 10 % of sends reached the
-        emulator more than 15 ms after they were granted and 1 % more than 85 ms after, which
-        a 2 % headroom on the spacing (1.6 messages/s at 80/s) cannot absorb; every such
-        clump earned a 130429. Costs nothing while answers come back in a few milliseconds:
-        each send then occupies the window for 1 s plus its round trip.
-        """
-        while True:
-            now = time.monotonic()
-            answered = self._answered
-            while answered and answered[0] <= now - META_WINDOW_SECONDS:
-                answered.popleft()
-            if self._unanswered + len(answered) < rate:
-                break
-            # The oldest answer leaves the window first; if all are unanswered, poll briefly.
-            wait = answered[0] + META_WINDOW_SECONDS - now if answered else 1.0 / rate
-            await asyncio.sleep(max(wait, 0.001))
-        self._unanswered += 1
-        try:
-            yield
-        finally:
-            self._unanswered -= 1
-            answered.append(time.monotonic())
 
     def slowed(self, rate: int) -> int:
         return max(1, int(rate * self.factor))

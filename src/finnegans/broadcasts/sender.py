@@ -302,7 +302,7 @@ async def _send_one(
     # broadcasts of the number in this process; its own key, so live traffic keeps the rest).
     await ctx.send_budget.acquire(f"broadcast:{batch.account.id}", batch.rate)
     try:
-        async with throttle_for(batch.account.id).unanswered(batch.rate), graph_slot():
+        async with graph_slot():  # the number's ArrivalGuard is inside GraphClient.send
             outcome.wamid = (await graph.send(payload)).wamid
     except GraphError as exc:
         outcome.error_kind, outcome.code = exc.kind.value, exc.code

@@ -8,6 +8,7 @@ from finnegans.context import AppContext
 from finnegans.db.models import WhatsAppAccount
 from finnegans.whatsapp.graph import GraphClient
 from finnegans.whatsapp.sandbox import EMULATOR_BASE_URL
+from finnegans.whatsapp.send_budget import arrival_guard_for
 
 
 def graph_client_for(ctx: AppContext, account: WhatsAppAccount) -> GraphClient:
@@ -35,6 +36,10 @@ def number_budget(ctx: AppContext, account: WhatsAppAccount) -> dict[str, Any]:
         "send_budget": ctx.send_budget,
         "send_rate_per_second": account.send_budget_per_second,
         "budget_key": account_budget_key(account.id),
+        # Slots on the number's key stay spent a little longer than 1 s: sends reach Meta with
+        # jitter (see `send_budget.IN_PROCESS_NUMBER_WINDOW_SECONDS`).
+        "budget_window_seconds": ctx.send_budget.number_window_seconds,
+        "arrival_guard": arrival_guard_for(account_budget_key(account.id)),
     }
 
 

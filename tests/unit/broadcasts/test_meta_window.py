@@ -1,4 +1,4 @@
-"""Throttle.unanswered: however late a send travels, Meta never counts more than the rate in a
+"""ArrivalGuard.hold: however late a send travels, Meta never counts more than the rate in a
 second. Real time, short: a rate of 10 and answers within 40 ms."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import asyncio
 import random
 import time
 
-from finnegans.broadcasts.pacing import Throttle
+from finnegans.whatsapp.send_budget import ArrivalGuard
 
 
 def busiest_second(times: list[float]) -> int:
@@ -21,11 +21,11 @@ def busiest_second(times: list[float]) -> int:
 
 
 async def test_no_second_holds_more_than_the_rate_whatever_the_travel_time() -> None:
-    throttle, rate, arrivals = Throttle(), 10, []
+    throttle, rate, arrivals = ArrivalGuard(), 10, []
     rng = random.Random(7)
 
     async def send() -> None:
-        async with throttle.unanswered(rate):
+        async with throttle.hold(rate):
             # The request reaches "Meta" at a random point before its answer comes back: the
             # clumping a stalled event loop causes (some late, some on time).
             await asyncio.sleep(rng.uniform(0, 0.03))
@@ -41,12 +41,12 @@ async def test_no_second_holds_more_than_the_rate_whatever_the_travel_time() -> 
 
 
 async def test_an_unanswered_send_holds_its_place_in_the_window() -> None:
-    throttle, rate = Throttle(), 2
+    throttle, rate = ArrivalGuard(), 2
     slow_answer = asyncio.Event()
     started: list[float] = []
 
     async def send(wait_for: asyncio.Event | None = None) -> None:
-        async with throttle.unanswered(rate):
+        async with throttle.hold(rate):
             started.append(time.monotonic())
             if wait_for is not None:
                 await wait_for.wait()

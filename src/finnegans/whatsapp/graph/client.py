@@ -36,7 +36,7 @@ from finnegans.whatsapp.graph.results import (
     send_result,
 )
 from finnegans.whatsapp.graph.templates import template_message
-from finnegans.whatsapp.send_budget import DEFAULT_RATE_PER_SECOND, SendBudget
+from finnegans.whatsapp.send_budget import DEFAULT_RATE_PER_SECOND, ArrivalGuard, SendBudget
 
 log = structlog.get_logger(__name__)
 
@@ -69,6 +69,8 @@ class GraphClient:
         send_budget: SendBudget | None = None,
         send_rate_per_second: int = DEFAULT_RATE_PER_SECOND,
         budget_key: str | None = None,
+        budget_window_seconds: float | None = None,
+        arrival_guard: ArrivalGuard | None = None,
     ) -> None:
         self.phone_number_id = phone_number_id
         self.waba_id = waba_id
@@ -84,6 +86,8 @@ class GraphClient:
         self._send_rate = send_rate_per_second
         # Meta's throughput limit is per business number, hence the default key.
         self._budget_key = budget_key or phone_number_id
+        self._budget_window = budget_window_seconds  # None: the budget's own (1 s)
+        self._arrival_guard = arrival_guard
 
     async def aclose(self) -> None:
         if self._owns_http:
@@ -337,7 +341,14 @@ class GraphClient:
             with attempt:
                 if use_budget and self._send_budget is not None:
                     # Every attempt is a request Meta counts, so every attempt pays.
-                    await self._send_budget.acquire(self._budget_key, self._send_rate)
+                    await self._send_budget.acquire(
+                        self._budget_key, self._send_rate, self._budget_window
+                    )
+                    if self._arrival_guard is not None:
+                        async with self._arrival_guard.hold(self._send_rate):
+                            return await self._timed_request(
+                                operation, method, url, safe_to_repeat, request
+                            )
                 return await self._timed_request(operation, method, url, safe_to_repeat, request)
         raise AssertionError("unreachable: stamina either returns or re-raises")
 

@@ -343,10 +343,14 @@ async def test_phone_number_details_and_register(
 
 async def test_sends_wait_for_the_send_budget_on_every_attempt(router: respx.MockRouter) -> None:
     class RecordingBudget:
+        number_window_seconds = 1.0
+
         def __init__(self) -> None:
             self.calls: list[tuple[str, int]] = []
 
-        async def acquire(self, account_id: str, rate_per_second: int) -> float:
+        async def acquire(
+            self, account_id: str, rate_per_second: int, window_seconds: float | None = None
+        ) -> float:
             self.calls.append((account_id, rate_per_second))
             return 0.0
 
