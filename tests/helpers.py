@@ -53,3 +53,15 @@ async def join_as(client: AsyncClient, owner: User, role: str) -> User:
     assert accepted.status_code == 200, accepted.text
     data = accepted.json()
     return User(data["id"], email, "member-pass", data["token"], owner.workspace_id)
+
+
+def busiest_second(times: list[float]) -> int:
+    """The most sends inside any 1-second window (sliding, anchored at each send): Meta's and
+    the emulator's 130429 rule applied to arrival times."""
+    times = sorted(times)
+    best, start = 0, 0
+    for end, at in enumerate(times):
+        while at - times[start] >= 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best

@@ -31,8 +31,7 @@ import pytest
 from bench.broadcast_rate import insert_contacts
 
 from tests.conftest import ENCRYPTION_KEY
-from tests.helpers import User, register
-from tests.integration.broadcasts.test_pacing import busiest_second
+from tests.helpers import User, busiest_second, register
 from tests.integration.realtime.socket_helpers import connect
 from tests.processes import finnegans, free_port
 

@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 
 from finnegans.system import metrics
+from tests.helpers import busiest_second
 from tests.integration.broadcasts.broadcast_helpers import HELLO, workspace
-from tests.integration.broadcasts.test_pacing import busiest_second
 
 BUDGET = 20
 

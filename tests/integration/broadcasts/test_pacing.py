@@ -8,18 +8,8 @@ from collections import Counter
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from tests.helpers import busiest_second
 from tests.integration.broadcasts.broadcast_helpers import HELLO, workspace
-
-
-def busiest_second(times: list[float]) -> int:
-    """The most sends inside any 1-second window (sliding, anchored at each send)."""
-    times = sorted(times)
-    best, start = 0, 0
-    for end, at in enumerate(times):
-        while at - times[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 async def test_a_few_hundred_recipients_at_20_per_second_never_exceed_it(

@@ -8,16 +8,7 @@ import random
 import time
 
 from finnegans.whatsapp.send_budget import ArrivalGuard
-
-
-def busiest_second(times: list[float]) -> int:
-    times = sorted(times)
-    best, first = 0, 0
-    for last, at in enumerate(times):
-        while at - times[first] >= 1.0:
-            first += 1
-        best = max(best, last - first + 1)
-    return best
+from tests.helpers import busiest_second
 
 
 async def test_no_second_holds_more_than_the_rate_whatever_the_travel_time() -> None:
